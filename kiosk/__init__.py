@@ -1,0 +1,59 @@
+"""Si ifra: anonymous feedback from a poster's QR code or a tablet on the wall."""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create and configure the app."""
+    app = Flask(__name__, instance_path=os.environ.get("SIIFRA_INSTANCE_PATH"), instance_relative_config=True)
+
+    from kiosk import config
+
+    app.config.from_object(config.Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("SIIFRA")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = config.database_uri(app)
+    os.makedirs(app.instance_path, exist_ok=True)
+    config.load_secret_key(app)
+    config.check_secret_key(app)
+    config.check_settings(app)
+
+    from kiosk import database, headers, logs
+    from kiosk.extensions import babel, csrf, db, migrate
+    from kiosk.i18n import select_locale
+
+    app.config.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS",
+        database.engine_options(app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLITE_BUSY_TIMEOUT_MS"]),
+    )
+    logs.init_app(app)
+    database.init_app(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"), render_as_batch=True, compare_type=True)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    headers.init_app(app)
+
+    from kiosk.api.views import bp as api_bp
+    from kiosk.public.views import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(api_bp)
+    # The API takes JSON only (no cookies, no form posts), so a cross-site page cannot forge a request
+    # without a CORS preflight we never grant. The public form checks its CSRF token itself, through
+    # FlaskForm, so that a stale token re-renders the form with what the person typed.
+    csrf.exempt(api_bp)
+    csrf.exempt(public_bp)
+
+    from kiosk import cli, errors, templating
+
+    templating.init_app(app)
+    cli.init_app(app)
+    errors.init_app(app)
+    return app

@@ -1,0 +1,59 @@
+"""Command-line commands: flask --app kiosk demo | links | cleanup."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from kiosk.extensions import db
+from kiosk.models import Form, Location, ShortLink
+from kiosk.periods import local_today
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    app.cli.add_command(demo_command)
+    app.cli.add_command(links_command)
+    app.cli.add_command(cleanup_command)
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Load demo locations, forms and short links."""
+    from kiosk.demo import load_demo
+
+    locations = load_demo(db.session, now=datetime.now(timezone.utc))
+    db.session.commit()
+    click.echo(f"Demo data ready: {len(locations)} locations. See them with: flask --app kiosk links")
+
+
+def link_url(code: str) -> str:
+    """Return the full public URL of a short link."""
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/s/{code}"
+
+
+@click.command("links")
+def links_command() -> None:
+    """Print one line per active short link: URL, location, form."""
+    rows = db.session.execute(
+        select(ShortLink.code, Location.name, Form.name)
+        .join(Location, Location.id == ShortLink.location_id)
+        .join(Form, Form.id == ShortLink.form_id)
+        .where(ShortLink.retired_at.is_(None), Form.retired_at.is_(None), Location.retired_at.is_(None))
+        .order_by(Location.name, Form.name)
+    )
+    for code, location, form in rows:
+        click.echo(f"{link_url(code)}  {location}  {form}")
+
+
+@click.command("cleanup")
+def cleanup_command() -> None:
+    """Delete expired idempotency keys (the scheduler runs this daily)."""
+    from kiosk.submissions import expire_idempotency_keys
+
+    today = local_today(current_app.config["TIMEZONE"], datetime.now(timezone.utc))
+    removed = expire_idempotency_keys(db.session, today, current_app.config["IDEMPOTENCY_DAYS"])
+    db.session.commit()
+    click.echo(f"Removed {removed} expired idempotency keys.")

@@ -1,0 +1,70 @@
+"""Database engine tuning: SQLite durability and write locking, PostgreSQL defaults."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session, scoped_session
+
+WRITE = {"siifra_write": True}
+
+
+def engine_options(url: str, busy_timeout_ms: int) -> dict[str, Any]:
+    """Return create_engine options for the database behind url."""
+    if url.startswith("sqlite"):
+        # Autocommit at the driver level, so that _begin below decides how each transaction starts.
+        return {"connect_args": {"timeout": busy_timeout_ms / 1000, "isolation_level": None}}
+    return {"pool_pre_ping": True}
+
+
+def init_app(app: Flask) -> None:
+    """Remember the busy timeout for new SQLite connections."""
+    global _busy_timeout_ms
+    _busy_timeout_ms = app.config["SQLITE_BUSY_TIMEOUT_MS"]
+
+
+_busy_timeout_ms = 10_000
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    if not _is_sqlite(dbapi_connection):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # NORMAL can lose the last committed answers on power loss; a kiosk on a cheap tablet sees that.
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute(f"PRAGMA busy_timeout={int(_busy_timeout_ms)}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _begin(conn: Connection) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    # A write that starts as a read must upgrade its lock later, and SQLite answers "database is
+    # locked" at once instead of waiting when another writer got there first. Writes therefore take
+    # the lock up front (BEGIN IMMEDIATE), where the busy timeout applies; reads stay deferred.
+    if conn.get_execution_options().get("siifra_write"):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def _is_sqlite(dbapi_connection: Any) -> bool:
+    return type(dbapi_connection).__module__.startswith("sqlite3")
+
+
+def begin_write(session: Session | scoped_session[Session]) -> None:
+    """Start the session's transaction as a write transaction; call before the first query."""
+    if isinstance(session, scoped_session):
+        session = session()
+    if session.in_transaction():
+        connection = session.connection()
+        if connection.dialect.name == "sqlite" and not connection.get_execution_options().get("siifra_write"):
+            raise RuntimeError("begin_write() must come before any query in the transaction")
+        return
+    session.connection(execution_options=WRITE)

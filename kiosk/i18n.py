@@ -1,0 +1,28 @@
+"""Language choice: Bokmål by default, Nynorsk and English, chosen by ?lang= or the browser."""
+from __future__ import annotations
+
+from flask import current_app, g, request
+
+LANGUAGE_NAMES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
+
+
+def select_locale() -> str:
+    """Return the language for this request."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.args.get("lang") or request.form.get("lang")
+    if chosen in languages:
+        return chosen
+    best = request.accept_languages.best_match(["nb", "no", "nn", "en"])
+    if best == "no":
+        best = "nb"
+    if best in languages:
+        return best
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    """Return the language code chosen for this request."""
+    lang = g.get("lang")
+    if lang is None:
+        lang = g.lang = select_locale()
+    return lang

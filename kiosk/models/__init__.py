@@ -1,0 +1,22 @@
+"""All models, importable from one place."""
+from kiosk.models.base import Base
+from kiosk.models.forms import Form, FormVersion, Option, Question, QuestionKind
+from kiosk.models.links import ShortLink
+from kiosk.models.locations import Location, LocationKind
+from kiosk.models.submissions import Answer, IdempotencyKey, Submission
+
+__all__ = [
+    "Answer",
+    "Base",
+    "Form",
+    "FormVersion",
+    "IdempotencyKey",
+    "Location",
+    "LocationKind",
+    "Option",
+    "Question",
+    "QuestionKind",
+    "ShortLink",
+    "Submission",
+]
+from kiosk.models import immutability  # noqa: F401  (registers the guard)

@@ -1,0 +1,84 @@
+"""WTForms classes built from a form version, one field per question."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from kiosk.models import FormVersion, Question, QuestionKind
+from kiosk.models.types import pick
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several checkboxes, any number of them ticked."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class PublicForm(FlaskForm):
+    """Base of every respondent form: a honeypot that people never see and simple bots fill in."""
+
+    website = StringField(validators=[Optional()], render_kw={"autocomplete": "off", "tabindex": "-1"})
+
+    @property
+    def is_bot(self) -> bool:
+        """Return True when the honeypot was filled in."""
+        return bool((self.website.data or "").strip())
+
+
+def field_name(question: Question) -> str:
+    """Return the form field name of a question."""
+    return f"q{question.id}"
+
+
+def build_form_class(version: FormVersion, lang: str, max_text: int) -> type[PublicForm]:
+    """Return a PublicForm subclass with a field for each question of version."""
+    fields: dict[str, Field] = {}
+    for question in version.questions:
+        fields[field_name(question)] = _field_for(question, lang, max_text)
+    return type("ResponseForm", (PublicForm,), fields)
+
+
+def _field_for(q: Question, lang: str, max_text: int) -> Any:
+    label = pick(q.text, lang)
+    if q.kind is QuestionKind.SMILEY:
+        choices = [(str(o.position), pick(o.label, lang)) for o in q.options]
+        return RadioField(label, choices=choices, validators=[Optional()], validate_choice=True)
+    if q.kind is QuestionKind.SCALE:
+        low, high = q.scale_min or 1, q.scale_max or 5
+        return RadioField(label, choices=[(str(n), str(n)) for n in range(low, high + 1)], validators=[Optional()])
+    if q.kind is QuestionKind.YES_NO:
+        from flask_babel import force_locale, gettext
+
+        with force_locale(lang):
+            choices = [("1", gettext("Ja")), ("0", gettext("Nei"))]
+        return RadioField(label, choices=choices, validators=[Optional()])
+    if q.kind is QuestionKind.SINGLE_CHOICE:
+        return RadioField(label, choices=[(str(o.id), pick(o.label, lang)) for o in q.options], validators=[Optional()])
+    if q.kind is QuestionKind.MULTIPLE_CHOICE:
+        return MultiCheckboxField(
+            label, choices=[(str(o.id), pick(o.label, lang)) for o in q.options], validators=[Optional()]
+        )
+    return TextAreaField(label, validators=[Optional(), Length(max=max_text)], render_kw={"maxlength": max_text})
+
+
+def raw_answers(form: PublicForm, version: FormVersion) -> dict[str, Any]:
+    """Return the answers in the API's shape, {"<question id>": value}, for the shared validation."""
+    raw: dict[str, Any] = {}
+    for q in version.questions:
+        data = form[field_name(q)].data
+        if data in (None, "", []):
+            continue
+        if q.kind is QuestionKind.YES_NO:
+            raw[str(q.id)] = data == "1"
+        elif q.kind is QuestionKind.MULTIPLE_CHOICE:
+            raw[str(q.id)] = [int(v) for v in data]
+        elif q.kind is QuestionKind.FREE_TEXT:
+            raw[str(q.id)] = data
+        else:
+            raw[str(q.id)] = int(data)
+    return raw

@@ -1,0 +1,112 @@
+"""The public form behind a poster's short link: /s/<code>."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from kiosk.database import begin_write
+from kiosk.extensions import db
+from kiosk.formspec import InvalidAnswer, spec_for, validate_answers
+from kiosk.i18n import LANGUAGE_NAMES, current_language
+from kiosk.models import FormVersion
+from kiosk.public.forms import PublicForm, build_form_class, raw_answers
+from kiosk.submissions import IdempotencyConflict, LinkTarget, UnknownLink, body_hash, resolve_link, store_submission
+
+bp = Blueprint("public", __name__)
+
+
+def _load(code: str) -> tuple[LinkTarget, FormVersion]:
+    try:
+        target = resolve_link(db.session, code)
+    except UnknownLink:
+        abort(404)
+    return target, db.session.get_one(FormVersion, target.version_id)
+
+
+def _render(target: LinkTarget, version: FormVersion, form: PublicForm, notice: str | None = None, status: int = 200):
+    return (
+        render_template(
+            "kiosk/form.html",
+            target=target,
+            version=version,
+            form=form,
+            notice=notice,
+            lang=current_language(),
+            languages=LANGUAGE_NAMES,
+        ),
+        status,
+    )
+
+
+@bp.get("/s/<code>")
+def show_form(code: str):
+    """Show the form behind a short link."""
+    target, version = _load(code)
+    if code != target.code:
+        return redirect(url_for(".show_form", code=target.code, lang=request.args.get("lang")))
+    form_class = build_form_class(version, current_language(), current_app.config["MAX_FREE_TEXT"])
+    form = form_class(formdata=None)
+    return _render(target, version, form)
+
+
+@bp.post("/s/<code>")
+def submit_form(code: str):
+    """Store the answers from the form, or show it again with what was given and a kind note."""
+    begin_write(db.session)
+    target, version = _load(code)
+    lang = current_language()
+    form = build_form_class(version, lang, current_app.config["MAX_FREE_TEXT"])()
+    if form.is_bot:
+        return redirect(url_for(".thanks", code=target.code, lang=lang))
+    if not form.validate():
+        if "csrf_token" in form.errors and len(form.errors) == 1:
+            notice = _("Siden har vært åpen en stund. Svarene dine er tatt vare på – trykk «Send» en gang til.")
+        else:
+            notice = _("Noe i svaret kunne ikke lagres. Se over det som er merket, og trykk «Send» igjen.")
+        return _render(target, version, form, notice, 400)
+    raw = raw_answers(form, version)
+    try:
+        rows = validate_answers(spec_for(db.session, version.id), raw, current_app.config["MAX_FREE_TEXT"])
+        store_submission(
+            db.session,
+            target,
+            rows,
+            channel="qr",
+            now=datetime.now(timezone.utc),
+            period_unit=current_app.config["TIME_BUCKET"],
+            key=_form_key(),
+            request_hash=body_hash({"link": target.code, "answers": raw}),
+        )
+    except InvalidAnswer:
+        db.session.rollback()
+        notice = _("Noe i svaret kunne ikke lagres. Se over det som er merket, og trykk «Send» igjen.")
+        return _render(target, version, form, notice, 400)
+    except IdempotencyConflict:
+        db.session.rollback()
+        return redirect(url_for(".thanks", code=target.code, lang=lang, again=1))
+    db.session.commit()
+    return redirect(url_for(".thanks", code=target.code, lang=lang))
+
+
+def _form_key() -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.form.get("submission_key", ""))
+    except ValueError:
+        return None
+
+
+@bp.get("/s/<code>/takk")
+def thanks(code: str):
+    """Thank the person and say plainly what happens to the answers."""
+    target, version = _load(code)
+    return render_template(
+        "kiosk/thanks.html",
+        target=target,
+        version=version,
+        lang=current_language(),
+        again=request.args.get("again") == "1",
+        languages=LANGUAGE_NAMES,
+    )
