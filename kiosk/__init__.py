@@ -16,6 +16,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_object(config.Defaults)
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("SIIFRA")
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     if test_config is not None:
         app.config.from_mapping(test_config)
     app.config["SQLALCHEMY_DATABASE_URI"] = config.database_uri(app)

@@ -46,10 +46,10 @@ class Defaults:
 
 
 def database_uri(app: Flask) -> str:
-    """Return the database URL: DATABASE_URL, or an SQLite file in the instance folder."""
-    url = os.environ.get("DATABASE_URL") or app.config.get("SQLALCHEMY_DATABASE_URI")
+    """Return the database URL: the configured one, or an SQLite file in the instance folder."""
+    url = app.config.get("SQLALCHEMY_DATABASE_URI")
     if url:
-        return url
+        return str(url)
     return f"sqlite:///{Path(app.instance_path) / 'siifra.sqlite3'}"
 
 

@@ -1,7 +1,7 @@
 """Logging that can never tell who said what.
 
 Log lines carry no IP address, user agent, referrer, query string or time of day: handlers write the
-message alone, and request logging names only the method, the path and the status.
+level, the logger and the message, and nothing in the app logs more than a method and a path.
 """
 from __future__ import annotations
 
@@ -9,16 +9,20 @@ import logging
 import sys
 
 from flask import Flask
+from flask.logging import default_handler
 
 FORMAT = "%(levelname)s %(name)s: %(message)s"
 
 
 def init_app(app: Flask) -> None:
-    """Send the app's log to stderr without timestamps, and silence the dev server's request log."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter(FORMAT))
-    app.logger.handlers[:] = [handler]
-    app.logger.propagate = True
+    """Log through the root logger without timestamps; silence the dev server's request log."""
+    # Flask's default handler stamps every line with the time.
+    app.logger.removeHandler(default_handler)
     app.logger.setLevel(logging.INFO)
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter(FORMAT))
+        root.addHandler(handler)
     # The development server logs the client address and a timestamp for every request.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)

@@ -1,0 +1,55 @@
+# Si ifra: the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+INSTANCE ?= instance
+PORT ?= 5000
+export SIIFRA_INSTANCE_PATH ?= $(abspath $(INSTANCE))
+
+.PHONY: run test test-pg deps system-deps bench translations clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/activate setup.cfg
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+deps: $(VENV)/.installed
+
+## Debian packages the tests need (browser, PostgreSQL, PDF rendering); skipped when already there.
+system-deps:
+	@bash .ci/system-deps.sh
+
+$(INSTANCE)/secret_key:
+	mkdir -p $(INSTANCE)
+	$(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@
+	chmod 600 $@
+
+## Set everything up and run the app with demo data on SQLite at http://127.0.0.1:$(PORT)/
+run: deps $(INSTANCE)/secret_key
+	$(BIN)/flask --app kiosk db upgrade
+	$(BIN)/flask --app kiosk demo
+	@echo "Open one of these links:"
+	@SIIFRA_BASE_URL=http://127.0.0.1:$(PORT) $(BIN)/flask --app kiosk links
+	SIIFRA_BIND=127.0.0.1:$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py "kiosk:create_app()"
+
+## Install what is needed and run the tests (SQLite; set SIIFRA_TEST_DATABASE_URL for PostgreSQL).
+test: system-deps deps
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+## The same tests against a throwaway PostgreSQL cluster that this target starts and stops.
+test-pg: system-deps deps
+	bash .ci/with-postgres.sh $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+bench: deps
+	$(BIN)/python bench/submissions.py
+
+translations: deps
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o /tmp/siifra-messages.pot .
+	$(BIN)/pybabel update -i /tmp/siifra-messages.pot -d kiosk/translations --no-fuzzy-matching
+	$(BIN)/pybabel compile -d kiosk/translations
+
+clean:
+	rm -rf $(VENV) .pytest_cache

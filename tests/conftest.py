@@ -1,0 +1,188 @@
+"""Fixtures: an app on a freshly migrated database (SQLite file, or PostgreSQL when
+SIIFRA_TEST_DATABASE_URL is set), clients, factories and a live server."""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
+
+from kiosk import create_app, formspec
+from kiosk.extensions import db
+from kiosk.models import Base, Location, LocationKind, QuestionKind, ShortLink
+from kiosk.operations import QuestionDraft, add_version, create_form, create_link, create_location, publish
+
+PG_URL = os.environ.get("SIIFRA_TEST_DATABASE_URL")
+NOW = datetime(2026, 11, 18, 13, 37, 11, tzinfo=timezone.utc)
+
+
+def pytest_report_header() -> str:
+    return f"database: {'PostgreSQL' if PG_URL else 'SQLite'}"
+
+
+def _config(url: str, instance: Path, **extra: Any) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "BASE_URL": "http://127.0.0.1:5000",
+        **extra,
+    }
+
+
+def _make_app(url: str, instance: Path, **extra: Any) -> Flask:
+    os.environ["SIIFRA_INSTANCE_PATH"] = str(instance)
+    try:
+        return create_app(_config(url, instance, **extra))
+    finally:
+        del os.environ["SIIFRA_INSTANCE_PATH"]
+
+
+@pytest.fixture(scope="session")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Return a database URL (SQLite: a template file) upgraded to the newest migration."""
+    instance = tmp_path_factory.mktemp("template")
+    url = PG_URL or f"sqlite:///{instance / 'template.sqlite3'}"
+    app = _make_app(url, instance)
+    with app.app_context():
+        if PG_URL:
+            db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            db.session.commit()
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture
+def database_url(migrated: str, tmp_path: Path) -> str:
+    """Return the URL of a database for one test, with the schema and no rows."""
+    if PG_URL:
+        return migrated
+    target = tmp_path / "test.sqlite3"
+    shutil.copyfile(migrated.removeprefix("sqlite:///"), target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """Extra configuration for the app under test; override in a module to change it."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path, app_config: dict[str, Any]) -> Iterator[Flask]:
+    """Return the app on the test database; empty the tables afterwards on PostgreSQL."""
+    formspec._cache.clear()
+    app = _make_app(database_url, tmp_path / "instance", **app_config)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        if PG_URL:
+            names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            db.session.commit()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    """Return a database session of the test's own, outside any app context.
+
+    Requests through the test client must not run inside an app context that the test holds, or
+    they would share its session and its transaction.
+    """
+    with app.app_context():
+        engine = db.engine
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+def t(nb: str, nn: str | None = None, en: str | None = None) -> dict[str, str]:
+    """Return texts in the three languages, marking the Nynorsk and English ones."""
+    return {"nb": nb, "nn": nn or f"{nb} (nn)", "en": en or f"{nb} (en)"}
+
+
+ALL_KINDS = [
+    QuestionDraft(QuestionKind.SMILEY, t("Hvordan var dagen?", "Korleis var dagen?", "How was the day?")),
+    QuestionDraft(
+        QuestionKind.SCALE, t("Hvor trygg er du her?"), scale_min=0, scale_max=10,
+        scale_min_label=t("Ikke trygg"), scale_max_label=t("Helt trygg"),
+    ),
+    QuestionDraft(QuestionKind.YES_NO, t("Blir du hørt?")),
+    QuestionDraft(QuestionKind.SINGLE_CHOICE, t("Hvor ofte?"), options=[t("Sjelden"), t("Ofte"), t("Hver dag")]),
+    QuestionDraft(QuestionKind.MULTIPLE_CHOICE, t("Hva vil du ha mer av?"), options=[t("Turer"), t("Mat"), t("Prat")]),
+    QuestionDraft(QuestionKind.FREE_TEXT, t("Hvordan hadde tjenesten sett ut hvis du kunne bestemme selv?")),
+]
+
+
+@pytest.fixture
+def make_link(session) -> Callable[..., ShortLink]:
+    """Return a factory for a published form at a location, behind a short link."""
+
+    def make(drafts: list[QuestionDraft] | None = None, location_name: str = "Fyrlykta dagsenter") -> ShortLink:
+        location = session.scalars(select(Location).where(Location.name == location_name)).first() or create_location(
+            session, location_name, LocationKind.DAY_CENTRE, now=NOW
+        )
+        form = create_form(session, "Testskjema", now=NOW)
+        version = add_version(session, form, t("Si ifra", "Sei frå", "Speak up"), drafts or ALL_KINDS, intro=t("Velkommen"))
+        publish(session, version, now=NOW)
+        link = create_link(session, form, location, now=NOW)
+        session.commit()
+        return link
+
+    return make
+
+
+@pytest.fixture
+def link(make_link) -> ShortLink:
+    """Return a short link to a form that asks one question of every kind."""
+    return make_link()
+
+
+@pytest.fixture
+def form_json(client, link) -> dict[str, Any]:
+    """Return the API's description of the link's form."""
+    return client.get(f"/api/v1/links/{link.code}").get_json()
+
+
+class LiveServer:
+    """The app served over real HTTP on 127.0.0.1, many requests at a time."""
+
+    def __init__(self, app: Flask) -> None:
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.thread.join(5)
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[LiveServer]:
+    with LiveServer(app) as server:
+        yield server

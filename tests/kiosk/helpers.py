@@ -1,0 +1,41 @@
+"""Helpers for tests of the public form and the API."""
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+
+def csrf_token(html: str) -> str:
+    """Return the CSRF token in a rendered form."""
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def submission_key(html: str) -> str:
+    """Return the submission key in a rendered form."""
+    return re.search(r'name="submission_key" value="([^"]+)"', html).group(1)
+
+
+def questions_by_kind(form_json: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Return the API's questions keyed by kind."""
+    return {q["kind"]: q for q in form_json["form"]["questions"]}
+
+
+def full_answers(form_json: dict[str, Any]) -> dict[str, Any]:
+    """Return an answer to every question, in the API's shape."""
+    q = questions_by_kind(form_json)
+    return {
+        q["smiley"]["id"]: 4,
+        q["scale"]["id"]: 7,
+        q["yes_no"]["id"]: False,
+        q["single_choice"]["id"]: q["single_choice"]["options"][2]["id"],
+        q["multiple_choice"]["id"]: [q["multiple_choice"]["options"][0]["id"], q["multiple_choice"]["options"][2]["id"]],
+        q["free_text"]["id"]: "Flere turer i skogen",
+    }
+
+
+def post_json(client, body: Any, key: str | None = None, **headers: str):
+    """POST a submission with a fresh (or given) idempotency key."""
+    return client.post(
+        "/api/v1/submissions", json=body, headers={"Idempotency-Key": key or str(uuid.uuid4()), **headers}
+    )
