@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from kiosk.extensions import db
@@ -20,6 +21,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Load demo locations, forms and short links."""
     from kiosk.demo import load_demo
@@ -35,6 +37,7 @@ def link_url(code: str) -> str:
 
 
 @click.command("links")
+@with_appcontext
 def links_command() -> None:
     """Print one line per active short link: URL, location, form."""
     rows = db.session.execute(
@@ -49,6 +52,7 @@ def links_command() -> None:
 
 
 @click.command("cleanup")
+@with_appcontext
 def cleanup_command() -> None:
     """Delete expired idempotency keys (the scheduler runs this daily)."""
     from kiosk.submissions import expire_idempotency_keys

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app, g, request
+from werkzeug.exceptions import HTTPException
 
 LANGUAGE_NAMES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
 
@@ -9,7 +10,7 @@ LANGUAGE_NAMES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
 def select_locale() -> str:
     """Return the language for this request."""
     languages = current_app.config["LANGUAGES"]
-    chosen = request.args.get("lang") or request.form.get("lang")
+    chosen = request.args.get("lang") or _form_lang()
     if chosen in languages:
         return chosen
     best = request.accept_languages.best_match(["nb", "no", "nn", "en"])
@@ -26,3 +27,11 @@ def current_language() -> str:
     if lang is None:
         lang = g.lang = select_locale()
     return lang
+
+
+def _form_lang() -> str | None:
+    # Reading the form of an oversized body raises 413; the error page still needs a language.
+    try:
+        return request.form.get("lang")
+    except HTTPException:
+        return None

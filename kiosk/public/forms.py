@@ -5,6 +5,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -46,22 +47,22 @@ def build_form_class(version: FormVersion, lang: str, max_text: int) -> type[Pub
 def _field_for(q: Question, lang: str, max_text: int) -> Any:
     label = pick(q.text, lang)
     if q.kind is QuestionKind.SMILEY:
-        choices = [(str(o.position), pick(o.label, lang)) for o in q.options]
+        choices = [SelectChoice(str(o.position), pick(o.label, lang)) for o in q.options]
         return RadioField(label, choices=choices, validators=[Optional()], validate_choice=True)
     if q.kind is QuestionKind.SCALE:
         low, high = q.scale_min or 1, q.scale_max or 5
-        return RadioField(label, choices=[(str(n), str(n)) for n in range(low, high + 1)], validators=[Optional()])
+        return RadioField(label, choices=[SelectChoice(str(n)) for n in range(low, high + 1)], validators=[Optional()])
     if q.kind is QuestionKind.YES_NO:
         from flask_babel import force_locale, gettext
 
         with force_locale(lang):
-            choices = [("1", gettext("Ja")), ("0", gettext("Nei"))]
+            choices = [SelectChoice("1", gettext("Ja")), SelectChoice("0", gettext("Nei"))]
         return RadioField(label, choices=choices, validators=[Optional()])
     if q.kind is QuestionKind.SINGLE_CHOICE:
-        return RadioField(label, choices=[(str(o.id), pick(o.label, lang)) for o in q.options], validators=[Optional()])
+        return RadioField(label, choices=[SelectChoice(str(o.id), pick(o.label, lang)) for o in q.options], validators=[Optional()])
     if q.kind is QuestionKind.MULTIPLE_CHOICE:
         return MultiCheckboxField(
-            label, choices=[(str(o.id), pick(o.label, lang)) for o in q.options], validators=[Optional()]
+            label, choices=[SelectChoice(str(o.id), pick(o.label, lang)) for o in q.options], validators=[Optional()]
         )
     return TextAreaField(label, validators=[Optional(), Length(max=max_text)], render_kw={"maxlength": max_text})
 

@@ -1,0 +1,168 @@
+"""The floor for bench/submissions.py: the write of POST /api/v1/submissions as a bare WSGI app.
+
+No Flask, no SQLAlchemy: stdlib json and sqlite3 only, so that the benchmark can show how much of a
+request's cost is the framework and the ORM rather than SQLite and its fsync. It writes the same rows
+as kiosk (UUIDs as 32 hex characters, dates as YYYY-MM-DD, the same body hash) into the same migrated
+schema, with the same pragmas and one BEGIN IMMEDIATE transaction per request.
+
+It does what any implementation of the endpoint must do per request: parse the JSON body and the
+Idempotency-Key header, resolve the short link (one query, as kiosk does), claim the key, insert the
+submission and its answers. It checks answers only as far as it needs to turn them into rows (the kind
+of each question, cached per process like kiosk's form spec); kiosk's fuller validation is part of
+what the benchmark measures. Serve it with the same gunicorn settings as kiosk:
+
+    SIIFRA_FLOOR_DATABASE=/abs/path.sqlite3 gunicorn -c deploy/gunicorn.conf.py --pythonpath bench floor_app:app
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+DATABASE = os.environ.get("SIIFRA_FLOOR_DATABASE", "")
+BUSY_TIMEOUT_MS = 10_000  # kiosk's SQLITE_BUSY_TIMEOUT_MS default
+MAX_BODY = 64 * 1024  # kiosk's MAX_CONTENT_LENGTH
+
+# kiosk.submissions.resolve_link, written out.
+RESOLVE = """
+SELECT short_link.form_id,
+       (SELECT max(form_version.id) FROM form_version
+         WHERE form_version.form_id = short_link.form_id AND form_version.published_at IS NOT NULL),
+       short_link.location_id, location.timezone
+  FROM short_link
+  JOIN form ON form.id = short_link.form_id
+  JOIN location ON location.id = short_link.location_id
+ WHERE short_link.code = ? AND short_link.retired_at IS NULL
+   AND form.retired_at IS NULL AND location.retired_at IS NULL
+"""
+CLAIM = """
+INSERT INTO idempotency_key (key, body_hash, submission_id, created_on) VALUES (?, ?, ?, ?)
+ON CONFLICT (key) DO NOTHING RETURNING key
+"""
+INSERT_SUBMISSION = """
+INSERT INTO submission (id, form_version_id, location_id, channel, period, period_unit)
+VALUES (?, ?, ?, 'qr', ?, 'day')
+"""
+INSERT_ANSWER = """
+INSERT INTO answer (id, submission_id, question_id, number, option_id, text) VALUES (?, ?, ?, ?, ?, ?)
+"""
+
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+
+_connection: sqlite3.Connection | None = None
+_kinds: dict[int, dict[str, str]] = {}  # form version id -> {question id as text: kind}
+
+
+class Refused(Exception):
+    """The request cannot be stored; status and message go back to the client."""
+
+    def __init__(self, status: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def connection() -> sqlite3.Connection:
+    """Return this worker's connection, opened after the fork, with kiosk's pragmas."""
+    global _connection
+    if _connection is None:
+        if not DATABASE:
+            raise RuntimeError("Set SIIFRA_FLOOR_DATABASE to the path of a migrated SQLite database.")
+        conn = sqlite3.connect(DATABASE, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys=ON")
+        _connection = conn
+    return _connection
+
+
+def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    """Store one submission from a POST; nothing else is served."""
+    if environ["REQUEST_METHOD"] != "POST" or environ["PATH_INFO"] != "/api/v1/submissions":
+        return _respond(start_response, "404 Not Found", {"error": "not_found"})
+    try:
+        payload, key = _parse(environ)
+        submission_id = store(connection(), payload, key)
+    except Refused as refused:
+        return _respond(start_response, refused.status, {"error": "invalid", "message": str(refused)})
+    return _respond(start_response, "201 Created", {"id": str(submission_id), "status": "stored"})
+
+
+def _parse(environ: dict[str, Any]) -> tuple[dict[str, Any], uuid.UUID]:
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    if length > MAX_BODY:
+        raise Refused("413 Request Entity Too Large", "body too large")
+    try:
+        payload = json.loads(environ["wsgi.input"].read(length))
+        key = uuid.UUID(environ.get("HTTP_IDEMPOTENCY_KEY", ""))
+    except ValueError as error:
+        raise Refused("400 Bad Request", str(error)) from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("link"), str):
+        raise Refused("400 Bad Request", "not a submission")
+    if not isinstance(payload.get("answers"), dict):
+        raise Refused("400 Bad Request", "answers must be an object")
+    return payload, key
+
+
+def store(conn: sqlite3.Connection, payload: dict[str, Any], key: uuid.UUID) -> uuid.UUID:
+    """Store one submission in one write transaction and return its id (or the first one, on a retry)."""
+    body_hash = hashlib.sha256(
+        json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    ).hexdigest()
+    submission_id = uuid.uuid4()
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        link = conn.execute(RESOLVE, (payload["link"].strip().upper(),)).fetchone()
+        if link is None or link[1] is None:
+            raise Refused("404 Not Found", "unknown link")
+        _form_id, version_id, location_id, tz = link
+        rows = _answer_rows(conn, version_id, payload["answers"], submission_id.hex)
+        today = datetime.now(timezone.utc).astimezone(ZoneInfo(tz)).date().isoformat()
+        if conn.execute(CLAIM, (key.hex, body_hash, submission_id.hex, today)).fetchone() is None:
+            first = conn.execute("SELECT submission_id FROM idempotency_key WHERE key = ?", (key.hex,)).fetchone()
+            conn.execute("ROLLBACK")
+            return uuid.UUID(first[0])
+        conn.execute(INSERT_SUBMISSION, (submission_id.hex, version_id, location_id, today))
+        conn.executemany(INSERT_ANSWER, rows)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return submission_id
+
+
+def _answer_rows(conn: sqlite3.Connection, version_id: int, answers: dict[str, Any], submission_hex: str) -> list:
+    kinds = _kinds.get(version_id)
+    if kinds is None:
+        query = "SELECT id, kind FROM question WHERE form_version_id = ?"
+        kinds = _kinds[version_id] = {str(qid): kind for qid, kind in conn.execute(query, (version_id,))}
+    rows = []
+    for question, value in answers.items():
+        kind = kinds.get(question)
+        if kind is None:
+            raise Refused("400 Bad Request", f"no question {question}")
+        qid = int(question)
+        if value is None:
+            continue
+        if kind in ("smiley", "scale", "yes_no"):
+            rows.append((uuid.uuid4().hex, submission_hex, qid, int(value), None, None))
+        elif kind == "single_choice":
+            rows.append((uuid.uuid4().hex, submission_hex, qid, None, value, None))
+        elif kind == "multiple_choice":
+            rows.extend((uuid.uuid4().hex, submission_hex, qid, None, option, None) for option in value)
+        elif value.strip():
+            rows.append((uuid.uuid4().hex, submission_hex, qid, None, None, value.strip()))
+    return rows
+
+
+def _respond(start_response: StartResponse, status: str, body: dict[str, Any]) -> list[bytes]:
+    data = json.dumps(body).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+    return [data]

@@ -1,0 +1,276 @@
+"""The public form at /s/<code>: languages, every kind of answer, CSRF, honeypot, kind errors."""
+import re
+import time
+
+import pytest
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from kiosk.models import Answer, Submission
+from tests.kiosk.helpers import csrf_token, questions_by_kind, submission_key
+
+
+def checked(page: str, name: str) -> set[str]:
+    """Return the values of the checked inputs called name."""
+    tags = re.findall(r"<input[^>]*>", page)
+    return {re.search(r'value="([^"]*)"', tag).group(1) for tag in tags if f'name="{name}"' in tag and " checked" in tag}
+
+
+def count(session, model) -> int:
+    session.rollback()
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def test_form_renders_in_bokmal_by_default(client, link):
+    response = client.get(f"/s/{link.code}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<html lang="nb">' in html
+    assert "Hvordan var dagen?" in html
+    assert "Alt er frivillig" in html
+    assert "Veldig dårlig" in html  # every face has a text label
+
+
+@pytest.mark.parametrize(
+    "lang,question,ui",
+    [
+        ("nn", "Korleis var dagen?", "Alt er frivillig. Svar på det du vil"),
+        ("en", "How was the day?", "Everything is optional"),
+        ("nb", "Hvordan var dagen?", "Alt er frivillig"),
+    ],
+)
+def test_form_renders_in_each_language(client, link, lang, question, ui):
+    html = client.get(f"/s/{link.code}?lang={lang}").get_data(as_text=True)
+    assert f'<html lang="{lang}">' in html
+    assert question in html
+    assert ui in html
+
+
+def test_browser_language_is_honoured(client, link):
+    html = client.get(f"/s/{link.code}", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert "How was the day?" in html
+    html = client.get(f"/s/{link.code}", headers={"Accept-Language": "no,en;q=0.5"}).get_data(as_text=True)
+    assert "Hvordan var dagen?" in html
+
+
+def test_form_is_accessible_markup(client, link):
+    html = client.get(f"/s/{link.code}").get_data(as_text=True)
+    assert html.count("<fieldset") == 5  # every kind but free text is a group with a legend
+    assert html.count("<legend>") == 5
+    assert '<label for="q' in html  # the free-text field has a label
+    assert "required" not in html
+    assert 'autocomplete="off"' in html
+    assert "http://" not in html.replace("http://127.0.0.1", "") and "https://" not in html
+
+
+def test_lower_case_code_redirects_to_canonical(client, link):
+    response = client.get(f"/s/{link.code.lower()}")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/s/{link.code}")
+
+
+@pytest.mark.parametrize("path", ["/s/ZZZZZZ", "/s/abc", "/s/ZZZZZZ/takk"])
+def test_unknown_code_is_a_kind_404(client, link, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "Vi finner ikke denne siden" in response.get_data(as_text=True)
+
+
+def test_unknown_code_404_in_english(client, link):
+    response = client.get("/s/ZZZZZZ?lang=en")
+    assert "We cannot find this page" in response.get_data(as_text=True)
+
+
+def test_privacy_headers(client, link):
+    for path in (f"/s/{link.code}", "/s/ZZZZZZ"):
+        response = client.get(path)
+        csp = response.headers["Content-Security-Policy"]
+        for part in ("default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"):
+            assert part in csp
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Cache-Control"] == "no-store"
+
+
+def _form_data(html, form_json, **overrides):
+    q = questions_by_kind(form_json)
+    data = {
+        "csrf_token": csrf_token(html),
+        "submission_key": submission_key(html),
+        "lang": "nb",
+        f"q{q['smiley']['id']}": "2",
+        f"q{q['scale']['id']}": "9",
+        f"q{q['yes_no']['id']}": "1",
+        f"q{q['single_choice']['id']}": str(q["single_choice"]["options"][1]["id"]),
+        f"q{q['multiple_choice']['id']}": [str(o["id"]) for o in q["multiple_choice"]["options"][:2]],
+        f"q{q['free_text']['id']}": "Lengre åpningstider",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_every_kind_is_stored_from_the_form(client, session, link, form_json):
+    html = client.get(f"/s/{link.code}").get_data(as_text=True)
+    response = client.post(f"/s/{link.code}", data=_form_data(html, form_json))
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/s/{link.code}/takk?lang=nb")
+    q = questions_by_kind(form_json)
+    rows = session.execute(select(Answer.question_id, Answer.number, Answer.option_id, Answer.text)).all()
+    stored = sorted((str(r[0]), r[1], r[2], r[3]) for r in rows)
+    multi = q["multiple_choice"]["options"]
+    assert stored == sorted(
+        [
+            (q["smiley"]["id"], 2, None, None),
+            (q["scale"]["id"], 9, None, None),
+            (q["yes_no"]["id"], 1, None, None),
+            (q["single_choice"]["id"], None, q["single_choice"]["options"][1]["id"], None),
+            (q["multiple_choice"]["id"], None, multi[0]["id"], None),
+            (q["multiple_choice"]["id"], None, multi[1]["id"], None),
+            (q["free_text"]["id"], None, None, "Lengre åpningstider"),
+        ]
+    )
+    thanks = client.get(response.headers["Location"])
+    assert "Takk!" in thanks.get_data(as_text=True)
+    assert thanks.headers["Cache-Control"] == "no-store"
+
+
+def test_empty_form_is_fine(client, session, link):
+    html = client.get(f"/s/{link.code}").get_data(as_text=True)
+    data = {"csrf_token": csrf_token(html), "submission_key": submission_key(html)}
+    assert client.post(f"/s/{link.code}", data=data).status_code == 302
+    assert count(session, Submission) == 1
+    assert count(session, Answer) == 0
+
+
+def test_double_submit_stores_once(client, session, link, form_json):
+    html = client.get(f"/s/{link.code}").get_data(as_text=True)
+    data = _form_data(html, form_json)
+    assert client.post(f"/s/{link.code}", data=data).status_code == 302
+    assert client.post(f"/s/{link.code}", data=data).status_code == 302
+    assert count(session, Submission) == 1
+
+
+def _stale_token(app, client, age_seconds: int) -> str:
+    """Return a CSRF token for the client's session, signed age_seconds ago."""
+    with client.session_transaction() as flask_session:
+        raw = flask_session["csrf_token"]
+
+    class Past(URLSafeTimedSerializer):
+        def get_timestamp(self) -> int:  # itsdangerous hook
+            return int(time.time()) - age_seconds
+
+    serializer = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="wtf-csrf-token")
+    serializer.signer_kwargs = {}
+    signer = serializer.make_signer()
+    signer.get_timestamp = lambda: int(time.time()) - age_seconds
+    return signer.sign(serializer.dump_payload(raw)).decode()
+
+
+def test_token_from_five_hours_ago_still_submits(app, client, session, link, form_json):
+    html = client.get(f"/s/{link.code}").get_data(as_text=True)
+    data = _form_data(html, form_json, csrf_token=_stale_token(app, client, 5 * 3600))
+    assert client.post(f"/s/{link.code}", data=data).status_code == 302
+    assert count(session, Submission) == 1
+
+
+def test_stale_token_keeps_everything_typed(app, client, session, link, form_json):
+    html = client.get(f"/s/{link.code}").get_data(as_text=True)
+    data = _form_data(html, form_json, csrf_token=_stale_token(app, client, 3 * 24 * 3600))
+    response = client.post(f"/s/{link.code}", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert count(session, Submission) == 0
+    assert "trykk «Send» en gang til" in page
+    assert "Lengre åpningstider</textarea>" in page
+    q = questions_by_kind(form_json)
+    assert checked(page, f"q{q['smiley']['id']}") == {"2"}
+    assert checked(page, f"q{q['scale']['id']}") == {"9"}
+    assert checked(page, f"q{q['multiple_choice']['id']}") == {str(o["id"]) for o in q["multiple_choice"]["options"][:2]}
+    # Sending the page as it came back stores the answers.
+    again = _form_data(page, form_json)
+    assert client.post(f"/s/{link.code}", data=again).status_code == 302
+    assert count(session, Submission) == 1
+
+
+def test_missing_session_cookie_keeps_everything_typed(app, link, form_json, session):
+    first = app.test_client()
+    html = first.get(f"/s/{link.code}").get_data(as_text=True)
+    other = app.test_client()  # as if the browser lost its cookie
+    response = other.post(f"/s/{link.code}", data=_form_data(html, form_json))
+    assert response.status_code == 400
+    assert "Lengre åpningstider</textarea>" in response.get_data(as_text=True)
+    assert count(session, Submission) == 0
+
+
+def test_stale_token_message_in_nynorsk(app, client, link, form_json):
+    html = client.get(f"/s/{link.code}?lang=nn").get_data(as_text=True)
+    data = _form_data(html, form_json, csrf_token="garbage", lang="nn")
+    page = client.post(f"/s/{link.code}", data=data).get_data(as_text=True)
+    assert "Sida har vore open ei stund" in page
+
+
+def test_honeypot_turns_bots_away_quietly(client, session, link, form_json):
+    html = client.get(f"/s/{link.code}").get_data(as_text=True)
+    response = client.post(f"/s/{link.code}", data=_form_data(html, form_json, website="http://spam.example"))
+    assert response.status_code == 302
+    assert "/takk" in response.headers["Location"]
+    assert count(session, Submission) == 0
+
+
+def test_honeypot_is_hidden_from_people(client, link):
+    html = client.get(f"/s/{link.code}").get_data(as_text=True)
+    assert '<div class="hp" aria-hidden="true">' in html
+    assert 'tabindex="-1"' in html
+
+
+@pytest.mark.parametrize(
+    "kind,value",
+    [("smiley", "7"), ("scale", "abc"), ("single_choice", "999999"), ("yes_no", "maybe")],
+)
+def test_tampered_values_keep_the_rest(client, session, link, form_json, kind, value):
+    html = client.get(f"/s/{link.code}").get_data(as_text=True)
+    q = questions_by_kind(form_json)
+    response = client.post(f"/s/{link.code}", data=_form_data(html, form_json, **{f"q{q[kind]['id']}": value}))
+    assert response.status_code == 400
+    assert "Lengre åpningstider</textarea>" in response.get_data(as_text=True)
+    assert count(session, Submission) == 0
+
+
+def test_too_long_text_is_refused_kindly(client, session, link, form_json):
+    html = client.get(f"/s/{link.code}").get_data(as_text=True)
+    q = questions_by_kind(form_json)
+    response = client.post(f"/s/{link.code}", data=_form_data(html, form_json, **{f"q{q['free_text']['id']}": "x" * 2500}))
+    assert response.status_code == 400
+    assert "Dette svaret kunne ikke brukes" in response.get_data(as_text=True)
+    assert count(session, Submission) == 0
+
+
+def test_huge_body_gets_kind_413(client, link):
+    response = client.post(f"/s/{link.code}", data={"q1": "x" * 200_000})
+    assert response.status_code == 413
+    assert "Svaret er for langt" in response.get_data(as_text=True)
+
+
+def test_day_bucket_by_default(client, session, link):
+    from datetime import datetime, timezone
+
+    from kiosk.periods import local_today
+
+    html = client.get(f"/s/{link.code}").get_data(as_text=True)
+    client.post(f"/s/{link.code}", data={"csrf_token": csrf_token(html), "submission_key": submission_key(html)})
+    submission = session.scalars(select(Submission)).one()
+    assert submission.period_unit == "day"
+    assert submission.period == local_today("Europe/Oslo", datetime.now(timezone.utc))
+
+
+class TestWeekBucket:
+    @pytest.fixture
+    def app_config(self):
+        return {"TIME_BUCKET": "week"}
+
+    def test_period_is_the_monday_of_the_week(self, client, session, link):
+        html = client.get(f"/s/{link.code}").get_data(as_text=True)
+        client.post(f"/s/{link.code}", data={"csrf_token": csrf_token(html), "submission_key": submission_key(html)})
+        submission = session.scalars(select(Submission)).one()
+        assert submission.period_unit == "week"
+        assert submission.period.weekday() == 0

@@ -1,0 +1,38 @@
+"""Every user-facing text exists in Bokmål, Nynorsk and English, and the compiled catalogs are current."""
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGS = ROOT / "kiosk" / "translations"
+METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+
+
+def extracted() -> set[str]:
+    ids: set[str] = set()
+    for package in ("kiosk", "admin"):
+        if not (ROOT / package).is_dir():
+            continue
+        for _file, _line, message, _comments, _context in extract_from_dir(ROOT / package, METHODS, keywords={"_": None, "gettext": None, "_l": None}):
+            ids.add(message if isinstance(message, str) else message[0])
+    return ids
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+def test_every_message_is_translated(lang):
+    with open(CATALOGS / lang / "LC_MESSAGES" / "messages.po", "rb") as f:
+        catalog = read_po(f, locale=lang)
+    missing = [m for m in sorted(extracted()) if not (catalog.get(m) and catalog.get(m).string)]
+    assert missing == []
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+def test_compiled_catalog_matches_source(lang):
+    with open(CATALOGS / lang / "LC_MESSAGES" / "messages.po", "rb") as f:
+        source = {m.id: m.string for m in read_po(f, locale=lang) if m.id}
+    with open(CATALOGS / lang / "LC_MESSAGES" / "messages.mo", "rb") as f:
+        compiled = {m.id: m.string for m in read_mo(f) if m.id}
+    assert compiled == source, "run: make translations"
