@@ -42,15 +42,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     headers.init_app(app)
 
-    from kiosk.api.views import bp as api_bp
+    from kiosk import api
     from kiosk.public.views import bp as public_bp
+    from kiosk.tablet.views import bp as tablet_bp
 
     app.register_blueprint(public_bp)
-    app.register_blueprint(api_bp)
-    # The API takes JSON only (no cookies, no form posts), so a cross-site page cannot forge a request
-    # without a CORS preflight we never grant. The public form checks its CSRF token itself, through
-    # FlaskForm, so that a stale token re-renders the form with what the person typed.
-    csrf.exempt(api_bp)
+    app.register_blueprint(tablet_bp)
+    api.init_app(app)
+    # The public form checks its CSRF token itself, through FlaskForm, so that a stale token
+    # re-renders the form with what the person typed instead of failing before the view runs.
     csrf.exempt(public_bp)
 
     from kiosk import cli, errors, templating

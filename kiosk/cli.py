@@ -18,6 +18,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(links_command)
     app.cli.add_command(cleanup_command)
+    from kiosk.tablet.cli import device_cli
+
+    app.cli.add_command(device_cli)
 
 
 @click.command("demo")

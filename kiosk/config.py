@@ -41,6 +41,16 @@ class Defaults:
     SESSION_COOKIE_NAME = "siifra"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
 
+    # Tablets: a pairing code is shown to staff and typed on the tablet within minutes.
+    KIOSK_PAIRING_MINUTES = 15
+    # A tablet that sends faster than this (per app server process) is refused with 429 and retries
+    # later; the burst allows a day of answers queued offline to go out at once.
+    KIOSK_RATE_PER_MINUTE = 120
+    KIOSK_RATE_BURST = 300
+    # More than this many ratings within a minute on one tablet are marked as a burst (by the tablet,
+    # which alone knows when each tap happened; the server never learns a time).
+    KIOSK_BURST_PER_MINUTE = 10
+
     BASE_URL = "http://127.0.0.1:5000"
     SQLITE_BUSY_TIMEOUT_MS = 10_000
 

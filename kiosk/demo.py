@@ -89,4 +89,8 @@ def load_demo(session: Session, *, now: datetime) -> list[Location]:
     for location in (centre, house):
         create_link(session, quick, location, now=now)
         create_link(session, survey, location, now=now)
+        # The tablet on the wall asks the survey's smiley question first, and the rest only if wanted.
+        location.kiosk_form_id = survey.id
+    centre.opening_hours = {day: [["08:00", "16:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
+    session.flush()
     return [centre, house]

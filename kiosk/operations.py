@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.models import Form, FormVersion, Location, LocationKind, Option, Question, QuestionKind, ShortLink
-from kiosk.models.types import Texts
+from kiosk.models.types import Texts, db_time
 from kiosk.shortcodes import new_code
 
 SMILEY_LABELS: list[Texts] = [
@@ -40,7 +40,7 @@ class InvalidDraft(ValueError):
 
 def create_location(session: Session, name: str, kind: LocationKind, *, now: datetime, timezone: str = "Europe/Oslo") -> Location:
     """Create a location."""
-    location = Location(name=name, kind=kind, timezone=timezone, created_at=now)
+    location = Location(name=name, kind=kind, timezone=timezone, created_at=db_time(now))
     session.add(location)
     session.flush()
     return location
@@ -48,7 +48,7 @@ def create_location(session: Session, name: str, kind: LocationKind, *, now: dat
 
 def create_form(session: Session, name: str, *, now: datetime) -> Form:
     """Create an empty form."""
-    form = Form(name=name, created_at=now)
+    form = Form(name=name, created_at=db_time(now))
     session.add(form)
     session.flush()
     return form
@@ -94,7 +94,7 @@ def _question(draft: QuestionDraft, position: int) -> Question:
 def publish(session: Session, version: FormVersion, *, now: datetime) -> FormVersion:
     """Publish a version; from now on it never changes."""
     if version.published_at is None:
-        version.published_at = now
+        version.published_at = db_time(now)
         session.flush()
     return version
 
@@ -111,7 +111,7 @@ def create_link(session: Session, form: Form, location: Location, *, now: dateti
     code = new_code()
     while session.get(ShortLink, code) is not None:
         code = new_code()
-    link = ShortLink(code=code, form=form, location=location, created_at=now)
+    link = ShortLink(code=code, form=form, location=location, created_at=db_time(now))
     session.add(link)
     session.flush()
     return link
@@ -119,5 +119,5 @@ def create_link(session: Session, form: Form, location: Location, *, now: dateti
 
 def retire_link(session: Session, link: ShortLink, *, now: datetime) -> None:
     """Retire a short link; the poster then leads to a kind "not in use" page."""
-    link.retired_at = now
+    link.retired_at = db_time(now)
     session.flush()

@@ -100,6 +100,8 @@ def store_submission(
     day: date | None = None,
     key: uuid.UUID | None = None,
     request_hash: str | None = None,
+    device_id: int | None = None,
+    burst: bool = False,
 ) -> Stored:
     """Store one submission and its answers; with a key, a retry returns the first result.
 
@@ -122,6 +124,8 @@ def store_submission(
                 "channel": channel,
                 "period": period_start(day or today, period_unit),
                 "period_unit": period_unit,
+                "device_id": device_id,
+                "burst": burst,
             }
         ],
     )

@@ -1,4 +1,4 @@
-"""The JSON API used by the tablet kiosk: /api/v1."""
+"""The JSON API used by the tablet kiosk and by phones: /api/v1."""
 from __future__ import annotations
 
 import uuid
@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 
+from kiosk.api.auth import device_from_request, throttle
+from kiosk.api.errors import BadRequest
 from kiosk.api.openapi import openapi_document
 from kiosk.api.serialize import link_json
 from kiosk.database import begin_write
@@ -25,20 +27,7 @@ from kiosk.submissions import (
 )
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-
-class BadRequest(Exception):
-    """The request is malformed; field names the part that is wrong."""
-
-    def __init__(self, field: str, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.field, self.message, self.status = field, message, status
-
-
-@bp.errorhandler(BadRequest)
-def _bad_request(error: BadRequest):
-    db.session.rollback()
-    return jsonify(error="invalid", field=error.field, message=error.message), error.status
+FIELDS = {"link", "answers", "day", "burst"}
 
 
 @bp.get("/links/<code>")
@@ -47,7 +36,7 @@ def get_link(code: str):
     try:
         target = resolve_link(db.session, code)
     except UnknownLink:
-        return jsonify(error="unknown_link", field="link", message="No active form has this link."), 404
+        raise BadRequest("link", "No active form has this link.", 404, "unknown_link") from None
     version = db.session.get_one(FormVersion, target.version_id)
     return jsonify(link_json(target, version))
 
@@ -58,11 +47,16 @@ def post_submission():
     payload = _json_body()
     key = _idempotency_key()
     begin_write(db.session)
+    now = datetime.now(timezone.utc)
+    device = device_from_request(now)
+    if device is not None:
+        throttle(device.id)
     try:
         target = resolve_link(db.session, payload["link"])
     except UnknownLink:
-        raise BadRequest("link", "No active form has this link.", 404) from None
-    now = datetime.now(timezone.utc)
+        raise BadRequest("link", "No active form has this link.", 404, "unknown_link") from None
+    if device is not None and device.location_id != target.location_id:
+        raise BadRequest("link", "This tablet belongs to another location.", 403, "wrong_location")
     day = _reported_day(payload.get("day"), local_today(target.timezone, now))
     try:
         rows = validate_answers(spec_for(db.session, target.version_id), payload["answers"], _max_text())
@@ -70,12 +64,14 @@ def post_submission():
             db.session,
             target,
             rows,
-            channel="qr",
+            channel="kiosk" if device else "qr",
             now=now,
             day=day,
             period_unit=current_app.config["TIME_BUCKET"],
             key=key,
             request_hash=body_hash(payload),
+            device_id=device.id if device else None,
+            burst=bool(payload.get("burst")) and device is not None,
         )
     except InvalidAnswer as error:
         raise BadRequest(error.field, error.message) from None
@@ -107,9 +103,11 @@ def _json_body() -> dict[str, Any]:
         raise BadRequest("link", "link must be the short link code, as a string.")
     if "answers" not in payload:
         raise BadRequest("answers", "answers is missing.")
-    unknown = set(payload) - {"link", "answers", "day"}
+    unknown = set(payload) - FIELDS
     if unknown:
         raise BadRequest(sorted(unknown)[0], "Unknown field.")
+    if "burst" in payload and not isinstance(payload["burst"], bool):
+        raise BadRequest("burst", "burst must be true or false.")
     return payload
 
 

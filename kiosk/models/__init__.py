@@ -1,5 +1,6 @@
 """All models, importable from one place."""
 from kiosk.models.base import Base
+from kiosk.models.devices import Device
 from kiosk.models.forms import Form, FormVersion, Option, Question, QuestionKind
 from kiosk.models.links import ShortLink
 from kiosk.models.locations import Location, LocationKind
@@ -8,6 +9,7 @@ from kiosk.models.submissions import Answer, IdempotencyKey, Submission
 __all__ = [
     "Answer",
     "Base",
+    "Device",
     "Form",
     "FormVersion",
     "IdempotencyKey",

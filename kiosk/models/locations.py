@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import JSON, ForeignKey, String, false
 
 from kiosk.models.types import str_enum
 from sqlalchemy.orm import Mapped, mapped_column
@@ -34,6 +34,12 @@ class Location(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Oslo")
     created_at: Mapped[datetime] = mapped_column()
     retired_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Tablet settings: the form on the wall, how soon it wipes itself, and when the place is open:
+    # {"mon": [["08:00", "15:30"]], ...}; no entry for a day means closed, an empty dict means always open.
+    kiosk_form_id: Mapped[int | None] = mapped_column(ForeignKey("form.id"), default=None)
+    idle_reset_seconds: Mapped[int] = mapped_column(default=60, server_default="60")
+    opening_hours: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
+    sleep_outside_hours: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     def __repr__(self) -> str:
         return f"<Location {self.id} {self.name!r}>"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import ForeignKey, Index, String, Text, Uuid
+from sqlalchemy import ForeignKey, Index, String, Text, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kiosk.models.base import Base
@@ -30,6 +30,10 @@ class Submission(Base):
     # The first day of the period the answers were given in; period_unit says "day" or "week".
     period: Mapped[date] = mapped_column()
     period_unit: Mapped[str] = mapped_column(String(4))
+    # The tablet it came from, if any; a tablet stands at a location and says nothing about a person.
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("device.id"), default=None)
+    # Given as part of a burst of taps on one tablet (someone hammering the faces); kept, shown apart.
+    burst: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     answers: Mapped[list[Answer]] = relationship(back_populates="submission", cascade="all, delete-orphan")
 

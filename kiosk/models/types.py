@@ -1,6 +1,7 @@
 """Column types shared by the models."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import JSON, Enum
@@ -38,3 +39,10 @@ def str_enum(enum_class: type) -> Enum:
         length=24,
         values_callable=lambda members: [member.value for member in members],
     )
+
+
+def db_time(moment: datetime) -> datetime:
+    """Return a moment as stored: naive UTC, the same on SQLite and PostgreSQL."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)

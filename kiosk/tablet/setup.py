@@ -1,0 +1,64 @@
+"""What a paired tablet shows: its location's form, timings, opening hours and texts."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kiosk.api.serialize import link_json
+from kiosk.i18n import LANGUAGE_NAMES
+from kiosk.models import Device, Form, FormVersion, ShortLink
+from kiosk.operations import create_link
+from kiosk.periods import local_today
+from kiosk.submissions import UnknownLink, resolve_link
+from kiosk.tablet.texts import all_texts
+
+
+class NoKioskForm(LookupError):
+    """The tablet's location has no form to show."""
+
+
+def kiosk_link(session: Session, device: Device, *, now: datetime) -> ShortLink:
+    """Return the short link of the form the tablet shows, making one for the chosen form if needed."""
+    location = device.location
+    if location.kiosk_form_id is not None:
+        form = session.get_one(Form, location.kiosk_form_id)
+        if form.retired_at is None and form.published is not None:
+            return create_link(session, form, location, now=now)
+    links = session.scalars(
+        select(ShortLink)
+        .join(Form, Form.id == ShortLink.form_id)
+        .where(ShortLink.location_id == location.id, ShortLink.retired_at.is_(None), Form.retired_at.is_(None))
+        .order_by(ShortLink.form_id)
+    )
+    for link in links:
+        if link.form.published is not None:
+            return link
+    raise NoKioskForm(location.name)
+
+
+def kiosk_config(session: Session, device: Device, *, now: datetime, app_config: Any) -> dict[str, Any]:
+    """Return the tablet's configuration as JSON-ready data."""
+    link = kiosk_link(session, device, now=now)
+    try:
+        target = resolve_link(session, link.code)
+    except UnknownLink:
+        raise NoKioskForm(device.location.name) from None
+    version = session.get_one(FormVersion, target.version_id)
+    location = device.location
+    return {
+        "device": {"id": device.id, "name": device.name},
+        **link_json(target, version),
+        "idle_reset_seconds": location.idle_reset_seconds,
+        "opening_hours": location.opening_hours or {},
+        "sleep_outside_hours": location.sleep_outside_hours,
+        "timezone": location.timezone,
+        "today": local_today(location.timezone, now).isoformat(),
+        "max_backdate_days": app_config["MAX_BACKDATE_DAYS"],
+        "burst_per_minute": app_config["KIOSK_BURST_PER_MINUTE"],
+        "max_free_text": app_config["MAX_FREE_TEXT"],
+        "languages": LANGUAGE_NAMES,
+        "texts": all_texts(),
+    }

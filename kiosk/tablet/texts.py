@@ -1,0 +1,52 @@
+"""Every text the tablet shows, in every language, sent to it once so it works offline."""
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import force_locale, lazy_gettext as _l
+
+TEXTS = {
+    "tap_prompt": _l("Trykk på et fjes"),
+    "thanks": _l("Takk!"),
+    "thanks_saved": _l("Svaret ditt er tatt vare på."),
+    "say_more": _l("Vil du si mer?"),
+    "say_more_yes": _l("Ja, si mer"),
+    "say_more_no": _l("Nei, ferdig"),
+    "next": _l("Neste"),
+    "skip": _l("Hopp over"),
+    "done": _l("Ferdig"),
+    "start_over": _l("Start på nytt"),
+    "read_aloud": _l("Les opp"),
+    "yes": _l("Ja"),
+    "no": _l("Nei"),
+    "choose_many": _l("Velg så mange du vil."),
+    "free_text_hint": _l("Ikke skriv navn eller andre ting som viser hvem du er."),
+    "question_of": _l("Spørsmål {n} av {total}"),
+    "idle_countdown": _l("Starter på nytt om {n} sekunder. Trykk hvor som helst for å fortsette."),
+    "pending": _l("{n} venter på å bli sendt"),
+    "anonymous": _l("Helt anonymt. Ingen kan se hvem som svarte."),
+    "language": _l("Språk"),
+    "not_set_up_title": _l("Dette nettbrettet er ikke satt opp"),
+    "not_set_up_body": _l("Spør en av de ansatte om hjelp."),
+    "no_form_body": _l("Ingen skjema er valgt for dette stedet ennå. Spør en av de ansatte."),
+    "pair_title": _l("Koble til nettbrettet"),
+    "pair_label": _l("Koden fra de ansatte"),
+    "pair_button": _l("Koble til"),
+    "pair_failed": _l("Koden virker ikke. Den kan være brukt eller for gammel. Be om en ny kode."),
+    "pair_offline": _l("Nettbrettet er uten nett. Koble til nettet og prøv igjen."),
+    "sleep_title": _l("Vi har stengt nå"),
+    "sleep_body": _l("Kom gjerne tilbake når vi har åpent."),
+    "smiley_1": _l("Veldig dårlig"),
+    "smiley_2": _l("Dårlig"),
+    "smiley_3": _l("Sånn passe"),
+    "smiley_4": _l("Bra"),
+    "smiley_5": _l("Veldig bra"),
+}
+
+
+def all_texts() -> dict[str, dict[str, str]]:
+    """Return {language: {key: text}} for every configured language."""
+    result = {}
+    for lang in current_app.config["LANGUAGES"]:
+        with force_locale(lang):
+            result[lang] = {key: str(text) for key, text in TEXTS.items()}
+    return result
