@@ -49,6 +49,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(public_bp)
     app.register_blueprint(tablet_bp)
     api.init_app(app)
+    from admin.blueprint import init_app as init_admin
+
+    init_admin(app)
     # The public form checks its CSRF token itself, through FlaskForm, so that a stale token
     # re-renders the form with what the person typed instead of failing before the view runs.
     csrf.exempt(public_bp)

@@ -51,6 +51,21 @@ class Defaults:
     # which alone knows when each tap happened; the server never learns a time).
     KIOSK_BURST_PER_MINUTE = 10
 
+    # Staff sessions. None means: Secure (and __Host- prefixed) whenever the request came over https;
+    # set false only for plain http on localhost, true to insist.
+    ADMIN_COOKIE_SECURE: bool | None = None
+    ADMIN_IDLE_MINUTES = 30
+    ADMIN_SESSION_HOURS = 8
+    INVITATION_HOURS = 72
+
+    # Outgoing mail for invitations; with no MAIL_SERVER the link is only shown to the admin.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_STARTTLS = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_FROM = "Si ifra <noreply@localhost>"
+
     BASE_URL = "http://127.0.0.1:5000"
     SQLITE_BUSY_TIMEOUT_MS = 10_000
 

@@ -1,7 +1,7 @@
 """Language choice: Bokmål by default, Nynorsk and English, chosen by ?lang= or the browser."""
 from __future__ import annotations
 
-from flask import current_app, g, request
+from flask import current_app, g, request, session
 from werkzeug.exceptions import HTTPException
 
 LANGUAGE_NAMES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
@@ -11,8 +11,14 @@ def select_locale() -> str:
     """Return the language for this request."""
     languages = current_app.config["LANGUAGES"]
     chosen = request.args.get("lang") or _form_lang()
+    staff_page = request.path.startswith("/admin")
     if chosen in languages:
+        if staff_page:
+            # Staff pick a language once; respondents' choice is never remembered.
+            session["admin_lang"] = chosen
         return chosen
+    if staff_page and session.get("admin_lang") in languages:
+        return session["admin_lang"]
     best = request.accept_languages.best_match(["nb", "no", "nn", "en"])
     if best == "no":
         best = "nb"

@@ -4,10 +4,19 @@ from kiosk.models.devices import Device
 from kiosk.models.forms import Form, FormVersion, Option, Question, QuestionKind
 from kiosk.models.links import ShortLink
 from kiosk.models.locations import Location, LocationKind
+from kiosk.models.staff import AuditEvent, Council, Invitation, LoginThrottle, RecoveryCode, Role, StaffSession, User
 from kiosk.models.submissions import Answer, IdempotencyKey, Submission
 
 __all__ = [
     "Answer",
+    "AuditEvent",
+    "Council",
+    "Invitation",
+    "LoginThrottle",
+    "RecoveryCode",
+    "Role",
+    "StaffSession",
+    "User",
     "Base",
     "Device",
     "Form",

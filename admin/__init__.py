@@ -1,0 +1,1 @@
+"""The staff side of Si ifra: accounts, roles, management, moderation and digests."""

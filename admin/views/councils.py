@@ -1,0 +1,65 @@
+"""User councils: admins manage them; a council member sees only their own."""
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from admin.access import ALL_STAFF, current_user, now, require_council_access, roles
+from admin.audit import record
+from admin.blueprint import bp
+from admin.forms import CouncilForm
+from kiosk.extensions import db
+from kiosk.models import Council, Location, Role
+from kiosk.models.types import db_time
+
+
+@bp.get("/councils")
+@roles(Role.ADMIN, Role.MODERATOR, Role.COUNCIL)
+def councils():
+    """List councils; a council member goes straight to their own."""
+    user = current_user()
+    if user.role is Role.COUNCIL:
+        return redirect(url_for("admin.council", council_id=user.council_id))
+    items = db.session.scalars(select(Council).order_by(Council.name)).all()
+    return render_template("admin/councils.html", councils=items, form=CouncilForm())
+
+
+@bp.get("/councils/<int:council_id>")
+@roles(*ALL_STAFF)
+def council(council_id: int):
+    """Show one council and the locations it follows."""
+    require_council_access(council_id)
+    item = db.get_or_404(Council, council_id)
+    locations = db.session.scalars(select(Location).where(Location.retired_at.is_(None)).order_by(Location.name)).all()
+    return render_template("admin/council.html", council=item, locations=locations, form=CouncilForm(obj=item))
+
+
+@bp.post("/councils")
+@roles(Role.ADMIN)
+def create_council():
+    """Create a council."""
+    form = CouncilForm()
+    if not form.validate():
+        return redirect(url_for("admin.councils"))
+    item = Council(name=form.name.data.strip(), created_at=db_time(now()))
+    db.session.add(item)
+    db.session.flush()
+    record(db.session, current_user(), "council_created", item.name, now=now())
+    db.session.commit()
+    return redirect(url_for("admin.council", council_id=item.id))
+
+
+@bp.post("/councils/<int:council_id>")
+@roles(Role.ADMIN)
+def update_council(council_id: int):
+    """Rename a council and choose the locations it follows."""
+    item = db.get_or_404(Council, council_id)
+    form = CouncilForm()
+    if not form.validate():
+        abort(400)
+    ids = {int(v) for v in request.form.getlist("locations") if v.isdigit()}
+    item.name = form.name.data.strip()
+    item.locations = list(db.session.scalars(select(Location).where(Location.id.in_(ids)))) if ids else []
+    record(db.session, current_user(), "council_updated", item.name, now=now(), locations=sorted(ids))
+    db.session.commit()
+    return redirect(url_for("admin.council", council_id=item.id))

@@ -1,0 +1,173 @@
+"""QR posters: every poster and every image of the code decodes back to its link."""
+from __future__ import annotations
+
+import base64
+import io
+import re
+import subprocess
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from PIL import Image, ImageOps
+from weasyprint import HTML
+
+from admin.posters import poster_pdf, poster_texts, qr_png, qr_svg
+
+URL = "https://siifra.example.kommune.no/s/FZFKD3"
+CODE = "FZFKD3"
+LOCATION = "Fyrlykta dagsenter"
+PAGE_POINTS = {"A4": (595, 842), "A3": (842, 1191)}
+
+
+@dataclass
+class Poster:
+    path: Path
+    size: str
+    texts: dict[str, str]
+
+
+def run(*args: str | Path) -> str:
+    """Run a poppler tool and return what it printed."""
+    return subprocess.run([str(a) for a in args], check=True, capture_output=True, text=True).stdout
+
+
+def decode(image: Image.Image) -> list[str]:
+    """Return the texts of the QR codes zxing-cpp finds in image."""
+    return [result.text for result in zxingcpp.read_barcodes(image) if result.format == zxingcpp.BarcodeFormat.QRCode]
+
+
+def rasterise(pdf: Path, dpi: int = 150) -> Image.Image:
+    """Return the first page of pdf as an image, as poppler draws it."""
+    prefix = pdf.with_suffix("")
+    run("pdftoppm", "-r", dpi, "-png", "-f", 1, "-l", 1, "-singlefile", pdf, prefix)
+    with Image.open(prefix.with_suffix(".png")) as image:
+        return image.convert("L")
+
+
+@pytest.fixture(
+    scope="module",
+    params=[(size, lang) for size in PAGE_POINTS for lang in ("nb", "nn", "en")],
+    ids=lambda p: "-".join(p),
+)
+def poster(request, tmp_path_factory: pytest.TempPathFactory) -> Poster:
+    """Return a poster rendered once for each size and language."""
+    size, lang = request.param
+    texts = poster_texts(lang)
+    pdf = poster_pdf(
+        url=URL, code=CODE, location_name=LOCATION, title=texts["title"], invitation=texts["invitation"],
+        promise=texts["promise"], lang=lang, size=size,
+    )
+    path = tmp_path_factory.mktemp(f"poster-{size}-{lang}") / "poster.pdf"
+    path.write_bytes(pdf)
+    return Poster(path, size, texts)
+
+
+def test_poster_qr_decodes_to_the_link(poster: Poster) -> None:
+    assert decode(rasterise(poster.path)) == [URL]
+
+
+def test_poster_is_one_page_of_its_size(poster: Poster) -> None:
+    info = run("pdfinfo", poster.path)
+    assert re.search(r"^Pages:\s+1$", info, re.M)
+    width, height = re.search(r"^Page size:\s+([\d.]+) x ([\d.]+) pts", info, re.M).groups()
+    assert (round(float(width)), round(float(height))) == PAGE_POINTS[poster.size]
+
+
+def test_poster_shows_title_code_location_address_and_promise(poster: Poster) -> None:
+    text = " ".join(run("pdftotext", poster.path, "-").split())
+    for expected in (poster.texts["title"], LOCATION, CODE, "siifra.example.kommune.no/s/", poster.texts["promise"]):
+        assert expected in text
+    assert "https://" not in text
+
+
+def test_poster_draws_the_qr_code_as_vectors(poster: Poster) -> None:
+    listing = run("pdfimages", "-list", poster.path).splitlines()
+    assert len(listing) == 2, "pdfimages found raster images: " + "\n".join(listing)
+
+
+def test_a3_is_the_a4_layout_scaled(tmp_path: Path) -> None:
+    texts = poster_texts("nb")
+    ink = {}
+    for size in PAGE_POINTS:
+        path = tmp_path / f"{size}.pdf"
+        path.write_bytes(poster_pdf(
+            url=URL, code=CODE, location_name=LOCATION, title=texts["title"], invitation=texts["invitation"],
+            promise=texts["promise"], lang="nb", size=size,
+        ))
+        page = rasterise(path, dpi=72)
+        left, top, right, bottom = ImageOps.invert(page).getbbox()
+        ink[size] = (left / page.width, top / page.height, right / page.width, bottom / page.height)
+    assert ink["A4"] == pytest.approx(ink["A3"], abs=0.005)
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+def test_long_names_still_fit_on_one_page(lang: str, tmp_path: Path) -> None:
+    texts = poster_texts(lang)
+    path = tmp_path / "long.pdf"
+    path.write_bytes(poster_pdf(
+        url="https://tilbakemelding.nordre-kvaloya.kommune.no/s/FZFKD3", code=CODE,
+        location_name="Aktivitetshuset og frisklivssentralen på Nordre Kvaløya, avdeling Storgata",
+        title=texts["title"], invitation=texts["invitation"], promise=texts["promise"], lang=lang,
+    ))
+    assert re.search(r"^Pages:\s+1$", run("pdfinfo", path), re.M)
+
+
+def test_poster_refuses_texts_that_need_a_second_page() -> None:
+    with pytest.raises(ValueError, match="do not fit on one page"):
+        poster_pdf(url=URL, code=CODE, location_name=LOCATION, title="Si ifra!", invitation="Hva synes du? " * 30,
+                   promise="Helt anonymt.", lang="nb")
+
+
+def test_poster_refuses_a_code_that_is_not_in_the_link() -> None:
+    texts = poster_texts("nb")
+    with pytest.raises(ValueError, match="does not end with its code"):
+        poster_pdf(url=URL, code="ABC234", location_name=LOCATION, lang="nb", **{
+            k: texts[k] for k in ("title", "invitation", "promise")
+        })
+
+
+def test_poster_refuses_other_sizes() -> None:
+    with pytest.raises(ValueError, match="A4 or A3"):
+        poster_pdf(url=URL, code=CODE, location_name=LOCATION, title="t", invitation="i", promise="p", lang="nb",
+                   size="Letter")
+
+
+def test_poster_texts_differ_per_language() -> None:
+    texts = [poster_texts(lang) for lang in ("nb", "nn", "en")]
+    for key in ("title", "invitation", "promise", "scan", "or_type"):
+        assert all(t[key] for t in texts)
+    assert len({t["invitation"] for t in texts}) == len({t["promise"] for t in texts}) == 3
+    with pytest.raises(ValueError, match="no poster texts"):
+        poster_texts("sv")
+
+
+def test_svg_is_vector_paths_with_a_quiet_zone(tmp_path: Path) -> None:
+    svg = ET.fromstring(qr_svg(URL))
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    size = int(svg.get("viewBox").split()[2])
+    assert svg.get("viewBox") == f"0 0 {size} {size}"
+    assert (size - 8 - 17) % 4 == 0, "a QR code is 17 + 4·version modules wide, plus 4 on each side"
+    assert svg.find("svg:image", ns) is None
+    d = svg.find("svg:path", ns).get("d")
+    assert d.startswith("M4 4h7v1h-7z"), "the top-left finder pattern starts after the quiet zone"
+    corners = [int(v) for pair in re.findall(r"M(\d+) (\d+)", d) for v in pair]
+    assert min(corners) == 4 and max(corners) == size - 5
+
+    # No SVG rasteriser is installed; WeasyPrint draws the SVG into a PDF for poppler to rasterise.
+    pdf = tmp_path / "svg.pdf"
+    src = "data:image/svg+xml;base64," + base64.b64encode(qr_svg(URL)).decode()
+    HTML(string=f'<style>@page{{size:120mm;margin:0}}img{{width:120mm}}</style><img src="{src}">').write_pdf(pdf)
+    assert decode(rasterise(pdf)) == [URL]
+
+
+def test_png_is_large_black_and_white_and_decodes() -> None:
+    with Image.open(io.BytesIO(qr_png(URL))) as image:
+        image.load()
+    assert image.width == image.height >= 2000
+    assert {colour for _, colour in image.convert("L").getcolors()} == {0, 255}
+    assert decode(image.convert("L")) == [URL]
+    with Image.open(io.BytesIO(qr_png(URL, pixels=3000))) as larger:
+        assert larger.width >= 3000
