@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from kiosk.models import Role
@@ -48,14 +49,14 @@ class InviteForm(FlaskForm):
 
     name = StringField(_l("Navn"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("E-post"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
-    role = SelectField(_l("Rolle"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+    role = SelectField(_l("Rolle"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()])
     council = SelectField(_l("Brukerråd (for medlemmer)"), coerce=int, validators=[Optional()])
 
 
 class RoleForm(FlaskForm):
     """Change a staff member's role."""
 
-    role = SelectField(_l("Rolle"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+    role = SelectField(_l("Rolle"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()])
     council = SelectField(_l("Brukerråd (for medlemmer)"), coerce=int, validators=[Optional()])
 
 

@@ -6,6 +6,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TimeField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from kiosk.models import LocationKind
@@ -34,8 +35,8 @@ class LocationForm(FlaskForm):
     """Name, kind, time zone, the tablet's settings and the opening hours."""
 
     name = StringField(_l("Navn"), validators=[DataRequired(), Length(max=120)])
-    kind = SelectField(_l("Type sted"), choices=[(k.value, label) for k, label in KIND_LABELS.items()])
-    timezone = SelectField(_l("Tidssone"), choices=[(tz, tz) for tz in TIMEZONES], default="Europe/Oslo")
+    kind = SelectField(_l("Type sted"), choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()])
+    timezone = SelectField(_l("Tidssone"), choices=[SelectChoice(tz) for tz in TIMEZONES], default="Europe/Oslo")
     kiosk_form = SelectField(_l("Skjema på nettbrettet"), coerce=int)
     idle_reset_seconds = IntegerField(
         _l("Nettbrettet starter på nytt etter (sekunder uten trykk)"), default=60, validators=[NumberRange(20, 600)]

@@ -154,9 +154,15 @@ def poster_pdf(
         address_head=_address_head(url, code),
         labels=labels,
     )
+    return _one_page_pdf(html)
+
+
+def _one_page_pdf(html: str) -> bytes:
+    """Return html as a PDF, or raise ValueError if it needs more than one page."""
     # Only data: URIs: a poster must never fetch anything from the network or the disk.
-    fetcher = URLFetcher(allowed_protocols={"data"})
-    document = HTML(string=html, url_fetcher=fetcher).render()
+    document = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).render()
     if len(document.pages) > 1:
-        raise ValueError("the poster's texts do not fit on one page: shorten the title, invitation or location name")
+        raise ValueError(
+            "the poster's texts do not fit on one page: shorten the title, invitation or location name"
+        )
     return document.write_pdf()

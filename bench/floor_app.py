@@ -46,8 +46,8 @@ INSERT INTO idempotency_key (key, body_hash, submission_id, created_on) VALUES (
 ON CONFLICT (key) DO NOTHING RETURNING key
 """
 INSERT_SUBMISSION = """
-INSERT INTO submission (id, form_version_id, location_id, channel, period, period_unit)
-VALUES (?, ?, ?, 'qr', ?, 'day')
+INSERT INTO submission (id, form_version_id, location_id, channel, period, period_unit, device_id, burst)
+VALUES (?, ?, ?, 'qr', ?, 'day', NULL, 0)
 """
 INSERT_ANSWER = """
 INSERT INTO answer (id, submission_id, question_id, number, option_id, text) VALUES (?, ?, ?, ?, ?, ?)

@@ -312,7 +312,7 @@ def verify(database: Path, created: int, rows_per_body: int) -> int:
 
 SHAPES = {
     "submission": "typeof(id), length(id), form_version_id, location_id, channel, typeof(period), "
-                  "length(period), period_unit",
+                  "length(period), period_unit, typeof(device_id), burst",
     "answer": "length(id), length(submission_id), question_id, typeof(number), typeof(option_id), typeof(text)",
     "idempotency_key": "length(key), body_hash, length(submission_id), typeof(created_on), length(created_on)",
 }

@@ -26,7 +26,9 @@ def init_app(app: Flask) -> None:
 def _add_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP)
-    headers["Referrer-Policy"] = "no-referrer"
+    # Staff pages send the referrer to their own origin only: Flask-WTF checks it on https posts
+    # (WTF_CSRF_SSL_STRICT). Respondents' pages never send one.
+    headers["Referrer-Policy"] = "same-origin" if request.path.startswith("/admin") else "no-referrer"
     headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "DENY"
     headers["Cross-Origin-Opener-Policy"] = "same-origin"

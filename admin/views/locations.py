@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from admin.access import current_user, now, roles
 from admin.audit import record
@@ -18,7 +19,7 @@ from kiosk.operations import create_location
 
 def _form_choices() -> list[tuple[int, str]]:
     forms = db.session.scalars(select(Form).where(Form.retired_at.is_(None)).order_by(Form.name))
-    return [(0, _("Første skjema med lenke her"))] + [(f.id, f.name) for f in forms if f.published is not None]
+    return [SelectChoice(0, _("Første skjema med lenke her"))] + [SelectChoice(f.id, f.name) for f in forms if f.published is not None]
 
 
 @bp.get("/locations")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from admin.access import current_user, now, roles
 from admin.accounts import AccountError, change_role, invite, set_active
@@ -17,7 +18,7 @@ from kiosk.models import Council, Invitation, Role, User
 
 
 def _council_choices() -> list[tuple[int, str]]:
-    return [(0, "–")] + [(c.id, c.name) for c in db.session.scalars(select(Council).order_by(Council.name))]
+    return [SelectChoice(0, "–")] + [SelectChoice(c.id, c.name) for c in db.session.scalars(select(Council).order_by(Council.name))]
 
 
 @bp.get("/users")

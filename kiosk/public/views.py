@@ -41,6 +41,20 @@ def _render(target: LinkTarget, version: FormVersion, form: PublicForm, notice: 
     )
 
 
+@bp.get("/")
+@bp.get("/s/")
+def enter_code():
+    """Let a person type the code from a poster; a known code leads to its form."""
+    typed = request.args.get("code", "")
+    if typed:
+        try:
+            target = resolve_link(db.session, typed)
+        except UnknownLink:
+            return render_template("kiosk/enter_code.html", typed=typed, unknown=True, lang=current_language(), languages=LANGUAGE_NAMES), 404
+        return redirect(url_for(".show_form", code=target.code, lang=request.args.get("lang")))
+    return render_template("kiosk/enter_code.html", typed="", unknown=False, lang=current_language(), languages=LANGUAGE_NAMES)
+
+
 @bp.get("/s/<code>")
 def show_form(code: str):
     """Show the form behind a short link."""

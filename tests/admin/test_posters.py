@@ -36,7 +36,17 @@ def run(*args: str | Path) -> str:
 
 def decode(image: Image.Image) -> list[str]:
     """Return the texts of the QR codes zxing-cpp finds in image."""
-    return [result.text for result in zxingcpp.read_barcodes(image) if result.format == zxingcpp.BarcodeFormat.QRCode]
+    results = zxingcpp.read_barcodes(image)
+    return [result.text for result in results if result.format == zxingcpp.BarcodeFormat.QRCode]
+
+
+def render(path: Path, *, size: str = "A4", lang: str = "nb", **overrides: str) -> Path:
+    """Write a poster with the default texts in lang, changed by overrides, to path."""
+    texts = poster_texts(lang)
+    fields = {"url": URL, "code": CODE, "location_name": LOCATION, "title": texts["title"],
+              "invitation": texts["invitation"], "promise": texts["promise"]}
+    path.write_bytes(poster_pdf(**{**fields, **overrides}, lang=lang, size=size))
+    return path
 
 
 def rasterise(pdf: Path, dpi: int = 150) -> Image.Image:
@@ -55,14 +65,8 @@ def rasterise(pdf: Path, dpi: int = 150) -> Image.Image:
 def poster(request, tmp_path_factory: pytest.TempPathFactory) -> Poster:
     """Return a poster rendered once for each size and language."""
     size, lang = request.param
-    texts = poster_texts(lang)
-    pdf = poster_pdf(
-        url=URL, code=CODE, location_name=LOCATION, title=texts["title"], invitation=texts["invitation"],
-        promise=texts["promise"], lang=lang, size=size,
-    )
-    path = tmp_path_factory.mktemp(f"poster-{size}-{lang}") / "poster.pdf"
-    path.write_bytes(pdf)
-    return Poster(path, size, texts)
+    path = render(tmp_path_factory.mktemp(f"poster-{size}-{lang}") / "poster.pdf", size=size, lang=lang)
+    return Poster(path, size, poster_texts(lang))
 
 
 def test_poster_qr_decodes_to_the_link(poster: Poster) -> None:
@@ -78,7 +82,8 @@ def test_poster_is_one_page_of_its_size(poster: Poster) -> None:
 
 def test_poster_shows_title_code_location_address_and_promise(poster: Poster) -> None:
     text = " ".join(run("pdftotext", poster.path, "-").split())
-    for expected in (poster.texts["title"], LOCATION, CODE, "siifra.example.kommune.no/s/", poster.texts["promise"]):
+    address = "siifra.example.kommune.no/s/"
+    for expected in (poster.texts["title"], LOCATION, CODE, address, poster.texts["promise"]):
         assert expected in text
     assert "https://" not in text
 
@@ -89,15 +94,9 @@ def test_poster_draws_the_qr_code_as_vectors(poster: Poster) -> None:
 
 
 def test_a3_is_the_a4_layout_scaled(tmp_path: Path) -> None:
-    texts = poster_texts("nb")
     ink = {}
     for size in PAGE_POINTS:
-        path = tmp_path / f"{size}.pdf"
-        path.write_bytes(poster_pdf(
-            url=URL, code=CODE, location_name=LOCATION, title=texts["title"], invitation=texts["invitation"],
-            promise=texts["promise"], lang="nb", size=size,
-        ))
-        page = rasterise(path, dpi=72)
+        page = rasterise(render(tmp_path / f"{size}.pdf", size=size), dpi=72)
         left, top, right, bottom = ImageOps.invert(page).getbbox()
         ink[size] = (left / page.width, top / page.height, right / page.width, bottom / page.height)
     assert ink["A4"] == pytest.approx(ink["A3"], abs=0.005)
@@ -105,34 +104,26 @@ def test_a3_is_the_a4_layout_scaled(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("lang", ["nb", "nn", "en"])
 def test_long_names_still_fit_on_one_page(lang: str, tmp_path: Path) -> None:
-    texts = poster_texts(lang)
-    path = tmp_path / "long.pdf"
-    path.write_bytes(poster_pdf(
-        url="https://tilbakemelding.nordre-kvaloya.kommune.no/s/FZFKD3", code=CODE,
+    path = render(
+        tmp_path / "long.pdf", lang=lang, url="https://tilbakemelding.nordre-kvaloya.kommune.no/s/FZFKD3",
         location_name="Aktivitetshuset og frisklivssentralen på Nordre Kvaløya, avdeling Storgata",
-        title=texts["title"], invitation=texts["invitation"], promise=texts["promise"], lang=lang,
-    ))
+    )
     assert re.search(r"^Pages:\s+1$", run("pdfinfo", path), re.M)
 
 
-def test_poster_refuses_texts_that_need_a_second_page() -> None:
-    with pytest.raises(ValueError, match="do not fit on one page"):
-        poster_pdf(url=URL, code=CODE, location_name=LOCATION, title="Si ifra!", invitation="Hva synes du? " * 30,
-                   promise="Helt anonymt.", lang="nb")
-
-
-def test_poster_refuses_a_code_that_is_not_in_the_link() -> None:
-    texts = poster_texts("nb")
-    with pytest.raises(ValueError, match="does not end with its code"):
-        poster_pdf(url=URL, code="ABC234", location_name=LOCATION, lang="nb", **{
-            k: texts[k] for k in ("title", "invitation", "promise")
-        })
-
-
-def test_poster_refuses_other_sizes() -> None:
-    with pytest.raises(ValueError, match="A4 or A3"):
-        poster_pdf(url=URL, code=CODE, location_name=LOCATION, title="t", invitation="i", promise="p", lang="nb",
-                   size="Letter")
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"invitation": "Hva synes du om tilbudet? " * 30}, "do not fit on one page"),
+        ({"code": "ABC234"}, "does not end with its code"),
+        ({"size": "Letter"}, "A4 or A3"),
+    ],
+    ids=["too-long", "wrong-code", "letter"],
+)
+def test_poster_refuses_what_cannot_be_printed(overrides: dict[str, str], message: str,
+                                               tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=message):
+        render(tmp_path / "poster.pdf", **overrides)
 
 
 def test_poster_texts_differ_per_language() -> None:
@@ -159,7 +150,8 @@ def test_svg_is_vector_paths_with_a_quiet_zone(tmp_path: Path) -> None:
     # No SVG rasteriser is installed; WeasyPrint draws the SVG into a PDF for poppler to rasterise.
     pdf = tmp_path / "svg.pdf"
     src = "data:image/svg+xml;base64," + base64.b64encode(qr_svg(URL)).decode()
-    HTML(string=f'<style>@page{{size:120mm;margin:0}}img{{width:120mm}}</style><img src="{src}">').write_pdf(pdf)
+    page = '<style>@page { size: 120mm; margin: 0 } img { width: 120mm }</style>'
+    HTML(string=f'{page}<img src="{src}">').write_pdf(pdf)
     assert decode(rasterise(pdf)) == [URL]
 
 

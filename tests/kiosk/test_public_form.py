@@ -274,3 +274,13 @@ class TestWeekBucket:
         submission = session.scalars(select(Submission)).one()
         assert submission.period_unit == "week"
         assert submission.period.weekday() == 0
+
+
+def test_typing_the_code_leads_to_the_form(client, link):
+    assert "Skriv koden fra plakaten" in client.get("/").get_data(as_text=True)
+    response = client.get(f"/s/?code={link.code.lower()[:3]} {link.code.lower()[3:]}")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/s/{link.code}")
+    unknown = client.get("/s/?code=ZZZZZZ")
+    assert unknown.status_code == 404
+    assert "Vi finner ingen skjema med koden ZZZZZZ" in unknown.get_data(as_text=True)

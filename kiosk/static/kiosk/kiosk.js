@@ -1,1 +1,503 @@
-// placeholder
+// Si ifra on a wall tablet: paired once by staff, then one tap gives a rating and saying more is
+// optional. Nothing a person gave stays on screen, in history or in storage for the next person.
+import * as outbox from './queue.js';
+
+const ROOT = new URL('../../', import.meta.url);
+const API = new URL('api/v1/', ROOT);
+const KIOSK = new URL('kiosk/', ROOT);
+const TOKEN = 'siifra.token';
+const CONFIG = 'siifra.config';
+const SPEECH = { nb: 'nb-NO', nn: 'nn-NO', en: 'en-GB' };
+const ONE_TAP = ['smiley', 'yes_no', 'single_choice', 'scale'];
+const OFFER_MS = 8000;
+const DONE_MS = 4000;
+const REFRESH_MS = 5 * 60000;
+const MOUTHS = ['M14 36Q24 26 34 36', 'M15 34Q24 29 33 34', 'M15 32H33', 'M15 30Q24 36 33 30', 'M13 28Q24 40 35 28'];
+
+const $ = (id) => document.getElementById(id);
+const app = $('app');
+const shellTexts = JSON.parse($('texts').textContent);
+const taps = []; // {at, key} of the last minute's ratings: in memory only, never stored or sent
+
+let token = localStorage.getItem(TOKEN);
+let cfg = readConfig();
+let loadedAt = -Infinity;
+let lang = 'nb';
+let screen = '';
+let redraw = () => {};
+let person = null; // {form, base, entry}: the answers of the person at the tablet now
+let lastTouch = performance.now();
+let timer = 0;
+let waiting = 0;
+
+function readConfig() {
+  try { return JSON.parse(localStorage.getItem(CONFIG)); } catch { return null; }
+}
+
+function t(key, vars = {}) {
+  const all = cfg?.texts || shellTexts;
+  const text = all[lang]?.[key] ?? all.nb?.[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (match, name) => (name in vars ? vars[name] : match));
+}
+
+const pick = (map) => (map && (map[lang] || map.nb || Object.values(map)[0])) || '';
+
+function h(tag, props = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(props)) {
+    if (name === 'text') el.textContent = value;
+    else if (name === 'onclick') el.addEventListener('click', value);
+    else if (value !== false && value != null) el.setAttribute(name, value === true ? '' : value);
+  }
+  el.append(...children.flat().filter((c) => c != null && c !== false && c !== ''));
+  return el;
+}
+
+function svg(tag, attrs) {
+  const el = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, value);
+  return el;
+}
+
+function face(n) {
+  const el = svg('svg', { class: `face face-${n}`, viewBox: '0 0 48 48', 'aria-hidden': 'true', focusable: 'false' });
+  el.append(
+    svg('circle', { cx: 24, cy: 24, r: 22 }),
+    svg('circle', { class: 'eye', cx: 16.5, cy: 19, r: 3 }),
+    svg('circle', { class: 'eye', cx: 31.5, cy: 19, r: 3 }),
+    svg('path', { class: 'mouth', d: MOUTHS[n - 1] }),
+  );
+  return el;
+}
+
+const button = (key, kind, onclick) => h('button', { type: 'button', class: `big ${kind}`, onclick }, t(key));
+
+function show(name, children, { bar = true } = {}) {
+  clearTimeout(timer);
+  screen = name;
+  document.body.dataset.screen = name;
+  $('bar').hidden = !bar;
+  app.replaceChildren(...children.flat().filter(Boolean));
+  const heading = app.querySelector('h1');
+  heading.tabIndex = -1;
+  heading.focus({ preventScroll: true });
+}
+
+// --- What a person gives --------------------------------------------------------------------
+
+function uuid() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 15) | 64;
+  b[8] = (b[8] & 63) | 128;
+  const x = [...b].map((n) => n.toString(16).padStart(2, '0')).join('');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
+function parts(options) {
+  const now = new Date();
+  let format;
+  try { format = new Intl.DateTimeFormat('en-US', { ...options, timeZone: cfg.timezone }); } catch { format = new Intl.DateTimeFormat('en-US', options); }
+  return Object.fromEntries(format.formatToParts(now).map((p) => [p.type, p.value]));
+}
+
+// The day only, in the place's own time: the server never learns when in the day anyone answered.
+function today() {
+  const p = parts({ year: 'numeric', month: '2-digit', day: '2-digit' });
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
+function isOpen() {
+  const hours = cfg.opening_hours || {};
+  if (!Object.keys(hours).length) return true;
+  const p = parts({ weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const now = `${p.hour}:${p.minute}`;
+  return (hours[p.weekday.slice(0, 3).toLowerCase()] || []).some(([from, to]) => (
+    from <= to ? from <= now && now < to : now >= from || now < to));
+}
+
+const sleeping = () => cfg.sleep_outside_hours && !isOpen();
+
+function entry() {
+  if (!person.entry) {
+    person.entry = { key: uuid(), link: cfg.link, answers: {}, day: today(), burst: false, done: false, body: null };
+    noteTap(person.entry);
+  }
+  return person.entry;
+}
+
+function noteTap(given) {
+  const now = performance.now();
+  while (taps.length && now - taps[0].at > 60000) taps.shift();
+  taps.push({ at: now, key: given.key });
+  if (taps.length > (cfg.burst_per_minute || 10)) {
+    given.burst = true;
+    outbox.markBurst(taps.map((tap) => tap.key).filter((key) => key !== given.key)).catch(warn);
+  }
+}
+
+const keep = () => person?.entry && outbox.save(person.entry).catch(warn);
+
+function answer(q, values) {
+  const answers = entry().answers;
+  if (q.kind === 'multiple_choice' ? values.length : values.length === 1) {
+    answers[q.id] = q.kind === 'multiple_choice' ? values : values[0];
+  } else delete answers[q.id];
+  keep();
+}
+
+// Typed text counts only once the person moves on with Neste or Ferdig.
+function takeText(q) {
+  const text = $('answer')?.value.trim();
+  if (q.kind === 'free_text' && text) {
+    entry().answers[q.id] = text.slice(0, cfg.max_free_text || 2000);
+    keep();
+  }
+}
+
+function skip(q) {
+  if (person.entry) { delete person.entry.answers[q.id]; keep(); }
+}
+
+function finalise() {
+  const given = person?.entry;
+  person = null;
+  if (!given) return;
+  given.done = true;
+  const stored = Object.keys(given.answers).length ? outbox.save(given) : outbox.remove(given.key);
+  stored.then(() => outbox.flush(), warn);
+}
+
+// --- Screens -----------------------------------------------------------------------------------
+
+function choices(q) {
+  if (q.kind === 'smiley') return q.options.map((o) => ({ value: o.value, label: pick(o.label) || t(`smiley_${o.value}`), face: o.value }));
+  if (q.kind === 'yes_no') return [{ value: true, label: t('yes') }, { value: false, label: t('no') }];
+  if (q.kind === 'scale') {
+    const list = [];
+    for (let v = q.scale.min; v <= q.scale.max; v += 1) list.push({ value: v, label: String(v) });
+    return list;
+  }
+  return q.options.map((o) => ({ value: o.id, label: pick(o.label) }));
+}
+
+const help = (q) => pick(q.help) && h('p', { class: 'hint', 'data-say': '', text: pick(q.help) });
+
+function idle() {
+  redraw = idle;
+  person = null;
+  if (sleeping()) return sleep();
+  const q = cfg.form.questions[0];
+  if (!ONE_TAP.includes(q.kind)) {
+    person = { form: cfg.form, base: 0, entry: null };
+    return step(0, 'idle');
+  }
+  const faces = q.kind === 'smiley';
+  show('idle', [
+    h('h1', { id: 'question', 'data-say': '', text: pick(q.text) }),
+    help(q),
+    faces && h('p', { class: 'prompt', text: t('tap_prompt') }),
+    h('div', { class: faces ? 'faces' : `taps ${q.kind}`, role: 'group', 'aria-labelledby': 'question' },
+      choices(q).map((c) => h('button', { type: 'button', class: faces ? 'face-btn' : 'choice', onclick: () => rate(q, c.value) },
+        c.face && face(c.face), h('span', { 'data-say': '', text: c.label })))),
+  ]);
+}
+
+// One tap records the rating: the thanks comes first, storage follows without holding it up.
+function rate(q, value) {
+  person = { form: cfg.form, base: 1, entry: null };
+  const given = entry();
+  given.answers[q.id] = value;
+  const more = person.form.questions.length > 1;
+  thanks(more);
+  if (more) keep(); else finalise();
+}
+
+function thanks(offer) {
+  redraw = () => thanks(offer);
+  show('thanks', [
+    h('div', { class: 'mark', 'aria-hidden': 'true' }, check()),
+    h('h1', { 'data-say': '', text: t('thanks') }),
+    h('p', { class: 'lead', 'data-say': '', text: t('thanks_saved') }),
+    offer && [
+      h('h2', { 'data-say': '', text: t('say_more') }),
+      h('div', { class: 'actions' }, button('say_more_yes', 'primary', () => step(1)), button('say_more_no', '', reset)),
+    ],
+  ]);
+  timer = setTimeout(reset, offer ? OFFER_MS : DONE_MS);
+}
+
+function check() {
+  const el = svg('svg', { viewBox: '0 0 48 48', focusable: 'false' });
+  el.append(svg('circle', { cx: 24, cy: 24, r: 22 }), svg('path', { d: 'M14 25l7 7 13-15' }));
+  return el;
+}
+
+function done() {
+  const gave = person.entry && Object.keys(person.entry.answers).length;
+  finalise();
+  if (gave) thanks(false); else idle();
+}
+
+function step(i, as = 'step') {
+  const { form, base } = person;
+  if (i >= form.questions.length) return done();
+  redraw = () => step(i, as);
+  const q = form.questions[i];
+  const last = i === form.questions.length - 1;
+  show(as, [
+    h('p', { class: 'count', text: t('question_of', { n: i - base + 1, total: form.questions.length - base }) }),
+    widget(q),
+    h('div', { class: 'actions' },
+      !last && button('next', 'primary', () => { takeText(q); step(i + 1, 'step'); }),
+      button('skip', '', () => { skip(q); step(i + 1, 'step'); }),
+      button('done', last ? 'primary' : '', () => { takeText(q); done(); })),
+  ]);
+}
+
+function widget(q) {
+  const title = pick(q.text);
+  if (q.kind === 'free_text') {
+    return [
+      h('h1', {}, h('label', { for: 'answer', 'data-say': '', text: title })),
+      help(q),
+      h('textarea', {
+        id: 'answer', rows: 4, maxlength: cfg.max_free_text || 2000, autocomplete: 'off', autocorrect: 'off',
+        spellcheck: 'false', 'aria-describedby': 'answer-hint',
+      }),
+      h('p', { class: 'hint', id: 'answer-hint', text: t('free_text_hint') }),
+    ];
+  }
+  const many = q.kind === 'multiple_choice';
+  const given = person.entry?.answers[q.id];
+  const inputs = [];
+  const list = choices(q).map((c) => {
+    const input = h('input', { type: many ? 'checkbox' : 'radio', name: `q${q.id}`, autocomplete: 'off' });
+    input.checked = many ? (given || []).includes(c.value) : given === c.value;
+    inputs.push([input, c.value]);
+    input.addEventListener('change', () => answer(q, inputs.filter(([el]) => el.checked).map(([, v]) => v)));
+    return h('label', { class: 'choice' }, input, c.face && face(c.face), h('span', { 'data-say': '', text: c.label }));
+  });
+  const s = q.scale;
+  return h('fieldset', { class: `question ${q.kind}`, 'aria-describedby': s ? 'ends' : null },
+    h('legend', {}, h('h1', { 'data-say': '', text: title })),
+    help(q),
+    many && h('p', { class: 'hint', text: t('choose_many') }),
+    h('div', { class: 'choices' }, list),
+    s && h('p', { class: 'ends', id: 'ends' },
+      h('span', { text: `${s.min} = ${pick(s.min_label)}` }), h('span', { text: `${s.max} = ${pick(s.max_label)}` })));
+}
+
+function sleep() {
+  redraw = sleep;
+  show('sleep', [h('h1', { text: t('sleep_title') }), h('p', { class: 'lead', text: t('sleep_body') })], { bar: false });
+}
+
+function blocked(body) {
+  redraw = () => blocked(body);
+  show('blocked', [
+    h('h1', { text: t('not_set_up_title') }),
+    h('p', { class: 'lead', text: t(body) }),
+    h('div', { class: 'actions' }, button('pair_title', 'quiet', () => pairScreen())),
+  ], { bar: false });
+}
+
+function offline() {
+  redraw = offline;
+  show('offline', [h('h1', { text: t('pair_offline') })], { bar: false });
+}
+
+function pairScreen(error = '', code = '') {
+  redraw = () => pairScreen(error, code);
+  history.replaceState(null, '', new URL('pair', KIOSK));
+  const input = h('input', {
+    id: 'code', name: 'code', value: code, autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false',
+    'aria-describedby': error ? 'pair-error' : null, 'aria-invalid': error ? 'true' : null,
+  });
+  const form = h('form', { class: 'pair', autocomplete: 'off' },
+    h('label', { for: 'code', text: t('pair_label') }), input,
+    error && h('p', { class: 'error', id: 'pair-error', role: 'alert', text: error }),
+    h('button', { type: 'submit', class: 'big primary' }, t('pair_button')));
+  form.addEventListener('submit', (event) => { event.preventDefault(); pair(input.value); });
+  show('pair', [h('h1', { text: t('pair_title') }), form], { bar: false });
+}
+
+// --- The frame around the screens ----------------------------------------------------------------
+
+function chrome() {
+  document.documentElement.lang = lang;
+  $('restart').textContent = t('start_over');
+  $('read').textContent = t('read_aloud');
+  $('read').hidden = !('speechSynthesis' in window);
+  $('langs').setAttribute('aria-label', t('language'));
+  $('langs').replaceChildren(...Object.entries(cfg?.languages || {}).map(([code, name]) => h('button', {
+    type: 'button', class: 'tool', lang: code, 'aria-pressed': String(code === lang), onclick: () => setLang(code),
+  }, name)));
+  $('anon').textContent = t('anonymous');
+  pending(waiting);
+}
+
+function setLang(code) {
+  const typed = $('answer')?.value;
+  lang = code;
+  chrome();
+  redraw();
+  if (typed && $('answer')) $('answer').value = typed;
+}
+
+function pending(count) {
+  waiting = count;
+  $('pending').textContent = count ? t('pending', { n: count }) : '';
+}
+
+function readAloud() {
+  const text = [...app.querySelectorAll('[data-say]')].map((el) => el.textContent.trim()).filter(Boolean).join('. ');
+  speechSynthesis.cancel();
+  const utterance = new SpeechSynthesisUtterance(text);
+  utterance.lang = SPEECH[lang] || SPEECH.nb;
+  const voices = speechSynthesis.getVoices();
+  utterance.voice = voices.find((v) => v.lang === utterance.lang)
+    || voices.find((v) => lang !== 'en' && /^(nb|nn|no)\b/i.test(v.lang)) || null;
+  speechSynthesis.speak(utterance);
+}
+
+// Everything back to the start for the next person: typed text not yet kept is dropped.
+function reset() {
+  if ('speechSynthesis' in window) speechSynthesis.cancel();
+  finalise();
+  countdown(0);
+  lang = 'nb';
+  chrome();
+  if (cfg) idle();
+}
+
+function countdown(seconds) {
+  $('countdown').hidden = !seconds;
+  if (seconds) $('countdown-text').textContent = t('idle_countdown', { n: seconds });
+}
+
+function tick() {
+  const asleep = !cfg || !['step', 'idle'].includes(screen) || (screen === 'idle' && !person?.entry && lang === 'nb');
+  if (asleep) return countdown(0);
+  const left = cfg.idle_reset_seconds * 1000 - (performance.now() - lastTouch);
+  if (left <= 0) reset();
+  else countdown(left <= 10000 ? Math.ceil(left / 1000) : 0);
+}
+
+function touched(event) {
+  lastTouch = performance.now();
+  if (!$('countdown').hidden) {
+    countdown(0);
+    if (event.type === 'keydown') event.preventDefault();
+  }
+}
+
+// --- Pairing and configuration ----------------------------------------------------------------------
+
+function api(path, options = {}) {
+  const headers = token ? { Authorization: `Bearer ${token}` } : {};
+  return fetch(new URL(path, API), { cache: 'no-store', credentials: 'omit', ...options, headers: { ...headers, ...options.headers } });
+}
+
+async function pair(code) {
+  let response;
+  try {
+    response = await fetch(new URL('kiosk/pair', API), {
+      method: 'POST', cache: 'no-store', credentials: 'omit',
+      headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code: code.trim() }),
+    });
+  } catch {
+    return pairScreen(t('pair_offline'), code);
+  }
+  if (!response.ok) return pairScreen(t(response.status >= 500 ? 'pair_offline' : 'pair_failed'), code);
+  token = (await response.json()).token;
+  localStorage.setItem(TOKEN, token);
+  localStorage.removeItem(CONFIG);
+  cfg = null;
+  history.replaceState(null, '', KIOSK);
+  start();
+}
+
+function unpaired() {
+  token = null;
+  cfg = null;
+  localStorage.removeItem(TOKEN);
+  localStorage.removeItem(CONFIG);
+  outbox.setToken(null);
+  person = null;
+  chrome();
+  blocked('not_set_up_body');
+}
+
+async function loadConfig() {
+  let response;
+  try { response = await api('kiosk/config'); } catch { return offlineNow(); }
+  if (response.status === 401) return unpaired();
+  if (response.status === 409) {
+    cfg = null;
+    localStorage.removeItem(CONFIG);
+    return blocked('no_form_body');
+  }
+  if (!response.ok) return offlineNow();
+  const text = await response.text();
+  loadedAt = performance.now();
+  outbox.flush(true);
+  if (text === localStorage.getItem(CONFIG) && cfg && screen !== 'blocked' && screen !== 'offline') return;
+  localStorage.setItem(CONFIG, text);
+  cfg = JSON.parse(text);
+  chrome();
+  if (screen !== 'thanks' && !person?.entry) idle();
+}
+
+function offlineNow() {
+  if (!cfg) offline();
+}
+
+function start() {
+  outbox.setToken(token);
+  outbox.finaliseStale((key) => key === person?.entry?.key).then(() => outbox.flush(true), warn);
+  navigator.storage?.persist?.().catch(() => {});
+  chrome();
+  if (cfg) idle();
+  loadConfig();
+}
+
+function refresh() {
+  if (token && (!cfg || screen === 'blocked' || performance.now() - loadedAt > REFRESH_MS)) loadConfig();
+  if (cfg && screen === 'idle' && sleeping()) sleep();
+  else if (cfg && screen === 'sleep' && !sleeping()) idle();
+}
+
+function registerWorker() {
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.register(new URL('sw.js', KIOSK), { scope: KIOSK.pathname }).catch(warn);
+}
+
+function warn(error) {
+  console.warn('Si ifra:', error);
+}
+
+function boot() {
+  outbox.configure({ api: API, changed: pending, unpaired });
+  for (const type of ['pointerdown', 'keydown', 'input']) document.addEventListener(type, touched, true);
+  $('restart').addEventListener('click', reset);
+  $('read').addEventListener('click', readAloud);
+  addEventListener('online', () => { outbox.flush(true); if (token) loadConfig(); });
+  // Leaving the page (or a back/forward cache snapshot of it) must not keep anyone's answers.
+  addEventListener('pagehide', () => { finalise(); app.replaceChildren(); screen = ''; });
+  addEventListener('pageshow', (event) => { if (event.persisted) reset(); });
+  setInterval(tick, 500);
+  setInterval(refresh, 30000);
+  if (document.readyState === 'complete') registerWorker(); else addEventListener('load', registerWorker);
+  chrome();
+  const code = /[#&]code=([^&]+)/.exec(location.hash);
+  if (code) {
+    pairScreen('', decodeURIComponent(code[1]));
+    return pair(decodeURIComponent(code[1]));
+  }
+  if (location.pathname.endsWith('/pair')) return pairScreen();
+  if (!token) return blocked('not_set_up_body');
+  return start();
+}
+
+boot();

@@ -1,0 +1,181 @@
+"""Helpers for the kiosk's browser tests: a server that can go down, the tablet under test, locators."""
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from playwright.sync_api import BrowserContext, Locator, Page, expect
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from kiosk.models import Submission
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+FACE_LABELS = {1: "Veldig dårlig", 2: "Dårlig", 3: "Sånn passe", 4: "Bra", 5: "Veldig bra"}
+
+
+@dataclass
+class Hit:
+    """One request the server answered, and the bytes it sent back."""
+
+    method: str
+    path: str
+    bytes: int
+
+
+class _CountedWriter:
+    """A socket writer that counts the bytes it sends."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw, self.sent = raw, 0
+
+    def write(self, data: bytes) -> int:
+        self.sent += len(data)
+        return self.raw.write(data)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.raw, name)
+
+
+class _CountingHandler(WSGIRequestHandler):
+    """Note every request with the bytes sent back for it: status line, headers and body."""
+
+    def setup(self) -> None:
+        super().setup()
+        self.wfile = _CountedWriter(self.wfile)
+
+    def handle_one_request(self) -> None:
+        before = self.wfile.sent
+        super().handle_one_request()
+        if self.wfile.sent > before:
+            self.server.log.append(Hit(self.command, self.path.split("?")[0], self.wfile.sent - before))
+
+    def log_request(self, *args: Any) -> None:  # keep test output quiet
+        pass
+
+
+class KioskServer:
+    """The app served on a fixed port that can go away and come back, like a tablet's network."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log: list[Hit] = []
+        self.server = None
+
+    def start(self) -> None:
+        server = make_server("127.0.0.1", self.port, self.app, threaded=True, request_handler=_CountingHandler)
+        server.log = self.log
+        connections: set[socket.socket] = set()
+        accept = server.get_request
+
+        def get_request():
+            connection, address = accept()
+            connections.add(connection)
+            return connection, address
+
+        server.get_request = get_request
+        self.server, self.connections = server, connections
+        self.thread = threading.Thread(target=server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        """Stop serving and cut open keep-alive connections, so that nothing gets through."""
+        if self.server is None:
+            return
+        self.server.shutdown()
+        self.server.server_close()
+        for connection in list(self.connections):
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        self.thread.join(5)
+        self.server = None
+
+
+@dataclass
+class Tablet:
+    """A location with a kiosk form and a tablet waiting to be paired there."""
+
+    session: Session
+    server: KioskServer
+    location_id: int
+    device_id: int
+    code: str
+    form_json: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def pair_url(self) -> str:
+        return f"{self.server.url}/kiosk/pair#code={self.code[:4]}-{self.code[4:]}"
+
+    @property
+    def kiosk_url(self) -> str:
+        return f"{self.server.url}/kiosk/"
+
+    def submissions(self) -> list[Submission]:
+        """Return what the server has stored so far."""
+        self.session.rollback()  # end the last read, to see what the server committed since
+        return list(self.session.scalars(select(Submission).options(selectinload(Submission.answers))))
+
+    def wait_for_submissions(self, count: int, timeout: float = 20) -> list[Submission]:
+        """Wait until exactly count submissions are stored; fail if more arrive or none do in time."""
+        deadline = time.monotonic() + timeout
+        while True:
+            rows = self.submissions()
+            assert len(rows) <= count, f"{len(rows)} stored, expected {count}"
+            if len(rows) == count:
+                return rows
+            assert time.monotonic() < deadline, f"only {len(rows)} of {count} stored after {timeout} s"
+            time.sleep(0.1)
+
+
+def watch(context: BrowserContext, errors: list[str]) -> None:
+    """Add script errors and CSP refusals of context to errors."""
+    context.on("weberror", lambda e: errors.append(f"error: {e.error}"))
+    context.on(
+        "console",
+        lambda m: errors.append(f"console: {m.text}") if "Content Security Policy" in m.text or "Refused" in m.text else None,
+    )
+
+
+def pair(page: Page, tablet: Tablet) -> None:
+    """Pair the page's tablet through the QR code's address and wait for the idle screen."""
+    page.goto(tablet.pair_url)
+    expect(face(page, 5)).to_be_visible()
+
+
+def face(page: Page, value: int) -> Locator:
+    """Return the idle screen's face button for a rating."""
+    return page.locator(".faces").get_by_role("button", name=FACE_LABELS[value], exact=True)
+
+
+def button(page: Page, name: str) -> Locator:
+    """Return a button on the current screen (not in the bar at the top) by its exact name."""
+    return page.locator("#app").get_by_role("button", name=name, exact=True)
+
+
+def answers_of(row: Submission) -> dict[int, Any]:
+    """Return a submission's answers as {question id: number or text, or the list of chosen option ids}."""
+    found: dict[int, list[Any]] = {}
+    for a in row.answers:
+        found.setdefault(a.question_id, []).append(a.text if a.text is not None else a.option_id or a.number)
+    return {q: sorted(values) if len(values) > 1 else values[0] for q, values in found.items()}
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Save a screenshot for the docs when SIIFRA_SCREENSHOTS is set (kept out of normal runs)."""
+    if os.environ.get("SIIFRA_SCREENSHOTS"):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"kiosk-{name}.png"))
