@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
 
 
 def _template_helpers() -> dict[str, Any]:
+    from admin.audit_labels import action_label
     from admin.forms import ROLE_LABELS
     from admin.location_forms import DAYS, KIND_LABELS
     from kiosk.i18n import LANGUAGE_NAMES, current_language
@@ -32,6 +33,7 @@ def _template_helpers() -> dict[str, Any]:
         "role_label": lambda role: str(ROLE_LABELS[role]),
         "kind_label": lambda kind: str(KIND_LABELS[kind]),
         "day_label": lambda day: str(days.get(day, day)),
+        "action_label": action_label,
     }
 
 

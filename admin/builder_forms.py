@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from kiosk.models import Question, QuestionKind
@@ -23,14 +24,16 @@ KIND_LABELS = {
     QuestionKind.MULTIPLE_CHOICE: _l("Velg ett eller flere svar"),
     QuestionKind.FREE_TEXT: _l("Fritekst"),
 }
+WHOLE_0_10 = _l("Bruk et helt tall fra 0 til 10.")
 CHOICE_KINDS = (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
 
 
-def _add_texts(cls: type, prefix: str, field: type[Field], required: bool = False, **kw: Any) -> None:
-    """Add one field per language, named <prefix>_<lang>; only Bokmål may be required."""
+def _add_texts(cls: type, prefix: str, field: type[Field], required: Any = None, **kw: Any) -> None:
+    """Add one field per language, named <prefix>_<lang>; with a required message, Bokmål must be filled in."""
     longest = kw.pop("max", 500)
     for lang in LANGS:
-        validators = [DataRequired() if required and lang == "nb" else Optional(), Length(max=longest)]
+        needed = DataRequired(message=required) if required and lang == "nb" else Optional()
+        validators = [needed, Length(max=longest, message=_l("Høyst %(max)d tegn.", max=longest))]
         setattr(cls, f"{prefix}_{lang}", field(LANG_LABELS[lang], validators=validators, render_kw=kw or None))
 
 
@@ -61,18 +64,18 @@ class FormTextsForm(FlaskForm):
     name = StringField(_l("Navn på skjemaet (bare for ansatte)"), validators=[DataRequired(), Length(max=120)])
 
 
-_add_texts(FormTextsForm, "title", StringField, required=True, max=200)
+_add_texts(FormTextsForm, "title", StringField, required=_l("Skriv en tittel på bokmål."), max=200)
 _add_texts(FormTextsForm, "intro", TextAreaField, max=1000, rows=3)
 
 
 class QuestionForm(FlaskForm):
     """One question: kind, texts, help, options (one per line per language) and scale."""
 
-    kind = SelectField(_l("Type spørsmål"), choices=[(k.value, label) for k, label in KIND_LABELS.items()])
+    kind = SelectField(_l("Type spørsmål"), choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()])
     # The kind whose fields the page showed; when the select changed, the page is shown again first.
     shown_kind = HiddenField()
-    scale_min = IntegerField(_l("Laveste tall"), default=1, validators=[Optional(), NumberRange(0, 10)])
-    scale_max = IntegerField(_l("Høyeste tall"), default=5, validators=[Optional(), NumberRange(0, 10)])
+    scale_min = IntegerField(_l("Laveste tall"), default=1, validators=[Optional(), NumberRange(0, 10, message=WHOLE_0_10)])
+    scale_max = IntegerField(_l("Høyeste tall"), default=5, validators=[Optional(), NumberRange(0, 10, message=WHOLE_0_10)])
 
     @property
     def kind_value(self) -> QuestionKind:
@@ -94,7 +97,8 @@ class QuestionForm(FlaskForm):
     def _check_options(self) -> bool:
         count = len(_lines(self.options_nb.data))
         if self.kind_value is QuestionKind.SMILEY and count not in (0, 5):
-            self.options_nb.errors.append(_("Skriv fem linjer, én for hvert ansikt fra verst til best, eller la feltet stå tomt."))
+            message = _("Skriv fem linjer, én for hvert ansikt fra verst til best, eller la feltet stå tomt.")
+            self.options_nb.errors.append(message)
             return False
         if self.kind_value in CHOICE_KINDS and count < 2:
             self.options_nb.errors.append(_("Skriv minst to svaralternativer, ett på hver linje."))
@@ -103,7 +107,10 @@ class QuestionForm(FlaskForm):
         for lang in ("nn", "en"):
             lines = _lines(self[f"options_{lang}"].data)
             if lines and len(lines) != count:
-                message = _("Skriv like mange linjer som på bokmål (%(count)d), i samme rekkefølge, eller la feltet stå tomt.", count=count)
+                message = _(
+                    "Skriv like mange linjer som på bokmål (%(count)d), i samme rekkefølge, eller la feltet stå tomt.",
+                    count=count,
+                )
                 self[f"options_{lang}"].errors.append(message)
                 ok = False
         return ok
@@ -145,13 +152,17 @@ class QuestionForm(FlaskForm):
             self[f"options_{lang}"].data = "\n".join(label.get(lang, "") for label in labels).strip()
         if question is None:
             return
-        for prefix, texts in (("text", question.text), ("help", question.help), ("low", question.scale_min_label), ("high", question.scale_max_label)):
-            texts_into(self, prefix, texts)
+        texts_into(self, "text", question.text)
+        texts_into(self, "help", question.help)
+        texts_into(self, "low", question.scale_min_label)
+        texts_into(self, "high", question.scale_max_label)
         if question.scale_min is not None:
             self.scale_min.data, self.scale_max.data = question.scale_min, question.scale_max
 
 
-_add_texts(QuestionForm, "text", TextAreaField, required=True, rows=2)
+_add_texts(
+    QuestionForm, "text", TextAreaField, required=_l("Skriv spørsmålet på bokmål. Nynorsk og engelsk kan stå tomme."), rows=2
+)
 _add_texts(QuestionForm, "help", StringField)
 _add_texts(QuestionForm, "options", TextAreaField, max=4000, rows=5)
 _add_texts(QuestionForm, "low", StringField, max=100)
@@ -187,10 +198,13 @@ class LinkForm(FlaskForm):
 def draft_message(error: InvalidDraft) -> str:
     """Return a kind Norwegian explanation of what the domain refused in a draft."""
     texts = {
-        "a smiley question has exactly five faces": _("Et smilefjes-spørsmål har nøyaktig fem ansikter. Skriv fem linjer, eller la feltet stå tomt."),
-        "a choice question needs at least two options": _("Et valgspørsmål trenger minst to svaralternativer, ett på hver linje."),
-        "a scale runs between two whole numbers from 0 to 10": _("En skala går mellom to hele tall fra 0 til 10, og det laveste kommer først."),
-        "every question needs a Bokmål text": _("Hvert spørsmål trenger en tekst på bokmål."),
-        "a form needs a Bokmål title": _("Skjemaet trenger en tittel på bokmål."),
+        "smiley_faces":
+            _("Et smilefjes-spørsmål har nøyaktig fem ansikter. Skriv fem linjer, eller la feltet stå tomt."),
+        "choice_options":
+            _("Et valgspørsmål trenger minst to svaralternativer, ett på hver linje."),
+        "scale_range":
+            _("En skala går mellom to hele tall fra 0 til 10, og det laveste kommer først."),
+        "question_text": _("Hvert spørsmål trenger en tekst på bokmål."),
+        "title": _("Skjemaet trenger en tittel på bokmål."),
     }
-    return texts.get(str(error), _("Spørsmålet kunne ikke lagres slik det er. Se over feltene og prøv igjen."))
+    return texts.get(error.key, _("Spørsmålet kunne ikke lagres slik det er. Se over feltene og prøv igjen."))

@@ -11,11 +11,10 @@ from sqlalchemy.orm import Session
 
 from kiosk.models import Form, FormVersion, Option, Question
 from kiosk.models.types import Texts, db_time
-from kiosk.operations import InvalidDraft, QuestionDraft, add_version, create_form, publish
+from kiosk.operations import InvalidDraft, QuestionDraft, add_version, build_question, create_form, publish
 
 # The domain's own check and construction of a question, so that the builder and add_version
 # can never disagree about what a valid question is.
-from kiosk.operations import _question as build_question  # noqa: PLC2701
 
 
 class NotADraft(Exception):
@@ -73,7 +72,7 @@ def update_texts(session: Session, version: FormVersion, title: Texts, intro: Te
     """Change a draft's title and introduction."""
     _check_draft(version)
     if not title.get("nb"):
-        raise InvalidDraft("a form needs a Bokmål title")
+        raise InvalidDraft("title", "a form needs a Bokmål title")
     version.title = title
     version.intro = intro
     session.flush()

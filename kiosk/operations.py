@@ -35,7 +35,11 @@ class QuestionDraft:
 
 
 class InvalidDraft(ValueError):
-    """A question draft cannot be stored as it is."""
+    """A draft cannot be stored as it is; key says why, for a message in the user's language."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 def create_location(session: Session, name: str, kind: LocationKind, *, now: datetime, timezone: str = "Europe/Oslo") -> Location:
@@ -59,23 +63,24 @@ def add_version(session: Session, form: Form, title: Texts, drafts: list[Questio
     number = max((v.number for v in form.versions), default=0) + 1
     version = FormVersion(form=form, number=number, title=title, intro=intro or {})
     for position, draft in enumerate(drafts, start=1):
-        version.questions.append(_question(draft, position))
+        version.questions.append(build_question(draft, position))
     session.add(version)
     session.flush()
     return version
 
 
-def _question(draft: QuestionDraft, position: int) -> Question:
+def build_question(draft: QuestionDraft, position: int) -> Question:
+    """Return a new question from a draft, or raise InvalidDraft."""
     labels = SMILEY_LABELS if draft.kind is QuestionKind.SMILEY and not draft.options else draft.options
     if draft.kind is QuestionKind.SMILEY and len(labels) != 5:
-        raise InvalidDraft("a smiley question has exactly five faces")
+        raise InvalidDraft("smiley_faces", "a smiley question has exactly five faces")
     if draft.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE) and len(labels) < 2:
-        raise InvalidDraft("a choice question needs at least two options")
+        raise InvalidDraft("choice_options", "a choice question needs at least two options")
     if draft.kind is QuestionKind.SCALE:
         if draft.scale_min is None or draft.scale_max is None or not 0 <= draft.scale_min < draft.scale_max <= 10:
-            raise InvalidDraft("a scale runs between two whole numbers from 0 to 10")
+            raise InvalidDraft("scale_range", "a scale runs between two whole numbers from 0 to 10")
     if not draft.text.get("nb"):
-        raise InvalidDraft("every question needs a Bokmål text")
+        raise InvalidDraft("question_text", "every question needs a Bokmål text")
     question = Question(
         position=position,
         kind=draft.kind,

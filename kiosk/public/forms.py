@@ -50,7 +50,8 @@ def _field_for(q: Question, lang: str, max_text: int) -> Any:
         choices = [SelectChoice(str(o.position), pick(o.label, lang)) for o in q.options]
         return RadioField(label, choices=choices, validators=[Optional()], validate_choice=True)
     if q.kind is QuestionKind.SCALE:
-        low, high = q.scale_min or 1, q.scale_max or 5
+        low = q.scale_min if q.scale_min is not None else 1
+        high = q.scale_max if q.scale_max is not None else 5
         return RadioField(label, choices=[SelectChoice(str(n)) for n in range(low, high + 1)], validators=[Optional()])
     if q.kind is QuestionKind.YES_NO:
         from flask_babel import force_locale, gettext

@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from kiosk.models import Submission
+from kiosk.database import begin_write
+from kiosk.devices import revoke
+from kiosk.models import Device, Submission
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -28,6 +31,7 @@ class Hit:
 
     method: str
     path: str
+    status: int
     bytes: int
 
 
@@ -52,11 +56,15 @@ class _CountingHandler(WSGIRequestHandler):
         super().setup()
         self.wfile = _CountedWriter(self.wfile)
 
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self.status = code
+        super().send_response(code, message)
+
     def handle_one_request(self) -> None:
         before = self.wfile.sent
         super().handle_one_request()
         if self.wfile.sent > before:
-            self.server.log.append(Hit(self.command, self.path.split("?")[0], self.wfile.sent - before))
+            self.server.log.append(Hit(self.command, self.path.split("?")[0], self.status, self.wfile.sent - before))
 
     def log_request(self, *args: Any) -> None:  # keep test output quiet
         pass
@@ -124,13 +132,23 @@ class Tablet:
     def kiosk_url(self) -> str:
         return f"{self.server.url}/kiosk/"
 
+    def revoke(self) -> None:
+        """Revoke the tablet, as staff would, while the server keeps running."""
+        self.session.rollback()
+        begin_write(self.session)  # take the write lock first: the server writes at the same time
+        revoke(self.session, self.session.get_one(Device, self.device_id), now=datetime.now(timezone.utc))
+        self.session.commit()
+
     def submissions(self) -> list[Submission]:
         """Return what the server has stored so far."""
         self.session.rollback()  # end the last read, to see what the server committed since
         return list(self.session.scalars(select(Submission).options(selectinload(Submission.answers))))
 
-    def wait_for_submissions(self, count: int, timeout: float = 20) -> list[Submission]:
-        """Wait until exactly count submissions are stored; fail if more arrive or none do in time."""
+    def wait_for_submissions(self, count: int, timeout: float = 20, page: Page | None = None) -> list[Submission]:
+        """Wait until exactly count submissions are stored; fail if more arrive or none do in time.
+
+        Pass the page when it has routes: Playwright calls route handlers only while it waits itself.
+        """
         deadline = time.monotonic() + timeout
         while True:
             rows = self.submissions()
@@ -138,7 +156,7 @@ class Tablet:
             if len(rows) == count:
                 return rows
             assert time.monotonic() < deadline, f"only {len(rows)} of {count} stored after {timeout} s"
-            time.sleep(0.1)
+            page.wait_for_timeout(100) if page else time.sleep(0.1)
 
 
 def watch(context: BrowserContext, errors: list[str]) -> None:
@@ -172,6 +190,24 @@ def answers_of(row: Submission) -> dict[int, Any]:
     for a in row.answers:
         found.setdefault(a.question_id, []).append(a.text if a.text is not None else a.option_id or a.number)
     return {q: sorted(values) if len(values) > 1 else values[0] for q, values in found.items()}
+
+
+def choose(page: Page, label: str) -> None:
+    """Tap an answer on a question screen by its exact label."""
+    page.locator("#app label.choice").get_by_text(label, exact=True).click()
+
+
+def outbox(page: Page) -> list[dict[str, Any]]:
+    """Return the entries waiting in the kiosk's IndexedDB outbox."""
+    return page.evaluate("""() => new Promise((resolve, reject) => {
+        const open = indexedDB.open('siifra-kiosk');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+            const db = open.result;
+            const read = db.transaction('outbox').objectStore('outbox').getAll();
+            read.onsuccess = () => { db.close(); resolve(read.result); };
+        };
+    })""")
 
 
 def screenshot(page: Page, name: str) -> None:

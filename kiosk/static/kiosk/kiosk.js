@@ -29,6 +29,8 @@ let person = null; // {form, base, entry}: the answers of the person at the tabl
 let lastTouch = performance.now();
 let timer = 0;
 let waiting = 0;
+let views = 0;
+let lastClick = { at: -Infinity, x: 0, y: 0, view: 0 };
 
 function readConfig() {
   try { return JSON.parse(localStorage.getItem(CONFIG)); } catch { return null; }
@@ -74,6 +76,7 @@ const button = (key, kind, onclick) => h('button', { type: 'button', class: `big
 
 function show(name, children, { bar = true } = {}) {
   clearTimeout(timer);
+  views += 1;
   screen = name;
   document.body.dataset.screen = name;
   $('bar').hidden = !bar;
@@ -94,23 +97,26 @@ function uuid() {
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 
-function parts(options) {
-  const now = new Date();
-  let format;
-  try { format = new Intl.DateTimeFormat('en-US', { ...options, timeZone: cfg.timezone }); } catch { format = new Intl.DateTimeFormat('en-US', options); }
-  return Object.fromEntries(format.formatToParts(now).map((p) => [p.type, p.value]));
+const formats = new Map(); // made once: a first Intl.DateTimeFormat is slow enough to delay the thank-you
+
+function parts(kind, options) {
+  const id = `${kind} ${cfg.timezone}`;
+  if (!formats.has(id)) {
+    try { formats.set(id, new Intl.DateTimeFormat('en-US', { ...options, timeZone: cfg.timezone })); } catch { formats.set(id, new Intl.DateTimeFormat('en-US', options)); }
+  }
+  return Object.fromEntries(formats.get(id).formatToParts(new Date()).map((p) => [p.type, p.value]));
 }
 
 // The day only, in the place's own time: the server never learns when in the day anyone answered.
 function today() {
-  const p = parts({ year: 'numeric', month: '2-digit', day: '2-digit' });
+  const p = parts('day', { year: 'numeric', month: '2-digit', day: '2-digit' });
   return `${p.year}-${p.month}-${p.day}`;
 }
 
 function isOpen() {
   const hours = cfg.opening_hours || {};
   if (!Object.keys(hours).length) return true;
-  const p = parts({ weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const p = parts('time', { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
   const now = `${p.hour}:${p.minute}`;
   return (hours[p.weekday.slice(0, 3).toLowerCase()] || []).some(([from, to]) => (
     from <= to ? from <= now && now < to : now >= from || now < to));
@@ -330,12 +336,16 @@ function chrome() {
   $('read').textContent = t('read_aloud');
   $('read').hidden = !('speechSynthesis' in window);
   $('langs').setAttribute('aria-label', t('language'));
-  $('langs').replaceChildren(...Object.entries(cfg?.languages || {}).map(([code, name]) => h('button', {
+  const names = cfg?.languages || {};
+  const codes = Object.keys(names).sort((a, b) => order(a) - order(b));
+  $('langs').replaceChildren(...codes.map((code) => h('button', {
     type: 'button', class: 'tool', lang: code, 'aria-pressed': String(code === lang), onclick: () => setLang(code),
-  }, name)));
+  }, names[code])));
   $('anon').textContent = t('anonymous');
   pending(waiting);
 }
+
+const order = (code) => ((['nb', 'nn', 'en'].indexOf(code) + 1) || 9);
 
 function setLang(code) {
   const typed = $('answer')?.value;
@@ -382,6 +392,20 @@ function tick() {
   const left = cfg.idle_reset_seconds * 1000 - (performance.now() - lastTouch);
   if (left <= 0) reset();
   else countdown(left <= 10000 ? Math.ceil(left / 1000) : 0);
+}
+
+// A quick second tap of a double tap must not land on the screen that the first tap opened: on the
+// faces it would give a second rating, on the thank-you it would answer "say more" unasked.
+function doubleTap(event) {
+  const gap = event.timeStamp - lastClick.at;
+  const near = Math.hypot(event.clientX - lastClick.x, event.clientY - lastClick.y) < 80;
+  const landed = lastClick.view !== views && ['idle', 'thanks'].includes(screen);
+  if (event.detail && gap < 400 && near && landed) {
+    event.preventDefault();
+    event.stopPropagation();
+    return;
+  }
+  lastClick = { at: event.timeStamp, x: event.clientX, y: event.clientY, view: views };
 }
 
 function touched(event) {
@@ -445,6 +469,7 @@ async function loadConfig() {
   if (text === localStorage.getItem(CONFIG) && cfg && screen !== 'blocked' && screen !== 'offline') return;
   localStorage.setItem(CONFIG, text);
   cfg = JSON.parse(text);
+  warmUp();
   chrome();
   if (screen !== 'thanks' && !person?.entry) idle();
 }
@@ -460,6 +485,13 @@ function start() {
   chrome();
   if (cfg) idle();
   loadConfig();
+  setTimeout(warmUp, 0);
+}
+
+// Do the slow first-time work (date formats, opening the database) before anyone taps.
+function warmUp() {
+  if (cfg) today();
+  outbox.open().catch(warn);
 }
 
 function refresh() {
@@ -477,9 +509,20 @@ function warn(error) {
   console.warn('Si ifra:', error);
 }
 
+// The QR code's address carries the code after #, which never reaches a server or a log.
+function pairFromAddress() {
+  const found = /[#&]code=([^&]+)/.exec(location.hash);
+  if (!found) return false;
+  const code = decodeURIComponent(found[1]);
+  pairScreen('', code);
+  pair(code);
+  return true;
+}
+
 function boot() {
   outbox.configure({ api: API, changed: pending, unpaired });
   for (const type of ['pointerdown', 'keydown', 'input']) document.addEventListener(type, touched, true);
+  document.addEventListener('click', doubleTap, true);
   $('restart').addEventListener('click', reset);
   $('read').addEventListener('click', readAloud);
   addEventListener('online', () => { outbox.flush(true); if (token) loadConfig(); });
@@ -489,12 +532,9 @@ function boot() {
   setInterval(tick, 500);
   setInterval(refresh, 30000);
   if (document.readyState === 'complete') registerWorker(); else addEventListener('load', registerWorker);
+  addEventListener('hashchange', pairFromAddress);
   chrome();
-  const code = /[#&]code=([^&]+)/.exec(location.hash);
-  if (code) {
-    pairScreen('', decodeURIComponent(code[1]));
-    return pair(decodeURIComponent(code[1]));
-  }
+  if (pairFromAddress()) return undefined;
   if (location.pathname.endsWith('/pair')) return pairScreen();
   if (!token) return blocked('not_set_up_body');
   return start();

@@ -13,7 +13,7 @@ let timer = 0;
 let busy = false;
 let again = false;
 
-function open() {
+export function open() {
   database ??= new Promise((resolve, reject) => {
     const request = indexedDB.open('siifra-kiosk', 1);
     request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: 'key' });
@@ -71,7 +71,7 @@ async function freeze(key) {
 export function flush(retry = false) {
   if (retry) { failures = 0; clearTimeout(timer); timer = 0; }
   if (busy) { again = true; return; }
-  if (timer || !token) return;
+  if (timer || !token) { all().then((list) => hooks.changed(list.filter((e) => e.done).length), () => {}); return; }
   busy = true;
   sendAll().catch((error) => console.warn('Si ifra: outbox', error)).finally(() => { busy = false; });
 }

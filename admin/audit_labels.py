@@ -1,0 +1,47 @@
+"""What each audit action means, in words staff read."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+ACTION_LABELS = {
+    "login": _l("Logget inn"),
+    "logout": _l("Logget ut"),
+    "two_factor_enabled": _l("Slo på totrinnsinnlogging"),
+    "recovery_codes_renewed": _l("Laget nye gjenopprettingskoder"),
+    "user_created_cli": _l("Konto laget på kommandolinjen"),
+    "user_invited": _l("Inviterte en ansatt"),
+    "invitation_accepted": _l("Tok imot invitasjon"),
+    "user_enabled": _l("Aktiverte en konto"),
+    "user_disabled": _l("Sperret en konto"),
+    "user_role_changed": _l("Endret rolle"),
+    "council_created": _l("Laget brukerråd"),
+    "council_updated": _l("Endret brukerråd"),
+    "location_created": _l("Laget sted"),
+    "location_updated": _l("Endret sted"),
+    "location_retired": _l("Tok sted ut av bruk"),
+    "location_restored": _l("Tok sted i bruk igjen"),
+    "form_created": _l("Laget skjema"),
+    "form_texts_updated": _l("Endret tittel eller innledning"),
+    "form_version_created": _l("Laget ny versjon av skjema"),
+    "question_added": _l("La til spørsmål"),
+    "question_updated": _l("Endret spørsmål"),
+    "question_moved": _l("Flyttet spørsmål"),
+    "question_removed": _l("Fjernet spørsmål"),
+    "form_published": _l("Publiserte skjema"),
+    "form_retired": _l("Tok skjema ut av bruk"),
+    "form_restored": _l("Tok skjema i bruk igjen"),
+    "device_added": _l("La til nettbrett"),
+    "device_renamed": _l("Ga nettbrett nytt navn"),
+    "device_moved": _l("Flyttet nettbrett"),
+    "device_code_issued": _l("Laget paringskode"),
+    "device_revoked": _l("Koblet fra nettbrett"),
+    "link_created": _l("Laget kort lenke"),
+    "link_retired": _l("Tok lenke ut av bruk"),
+    "link_restored": _l("Tok lenke i bruk igjen"),
+}
+
+
+def action_label(action: str) -> str:
+    """Return the words for an audit action, or the action's name if it has none."""
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action

@@ -1,0 +1,53 @@
+"""Small and fast: the first load stays within its budget, later loads come from the service worker."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from playwright.sync_api import BrowserContext, Page, Request, expect
+
+from tests.browser.helpers import Tablet, face
+
+BUDGET_BYTES = 60 * 1024
+BUDGET_REQUESTS = 8
+SHELL = ["/kiosk/", "/static/kiosk/kiosk.css", "/static/kiosk/kiosk.js", "/static/kiosk/queue.js"]
+
+
+def shell_is_cached(page: Page) -> None:
+    """Wait until the service worker controls the page and holds the whole shell."""
+    page.wait_for_function(
+        """async (count) => navigator.serviceWorker.controller
+            && (await (await caches.open('siifra-shell-1')).keys()).length === count""",
+        arg=len(SHELL),
+        polling=100,
+    )
+
+
+def test_first_load_fits_the_budget_and_stays_on_our_server(context: BrowserContext, tablet: Tablet, browser_errors) -> None:
+    seen: list[Request] = []
+    context.on("request", lambda request: seen.append(request))  # page and service worker requests alike
+    page = context.new_page()
+    tablet.server.log.clear()
+
+    page.goto(tablet.pair_url)  # the very first visit: pairing, the form, the offline shell
+    expect(face(page, 1)).to_be_visible()
+    shell_is_cached(page)
+    page.wait_for_load_state("networkidle")
+
+    hits = tablet.server.log
+    total = sum(hit.bytes for hit in hits)
+    listing = "\n".join(f"{hit.method} {hit.path} {hit.status} {hit.bytes} B" for hit in hits)
+    assert len(hits) <= BUDGET_REQUESTS, listing
+    assert total <= BUDGET_BYTES, listing
+    assert {urlsplit(r.url).netloc for r in seen} == {urlsplit(tablet.server.url).netloc}
+    assert {urlsplit(r.url).scheme for r in seen} == {"http"}
+
+
+def test_later_loads_come_from_the_service_worker(kiosk: Page, tablet: Tablet) -> None:
+    shell_is_cached(kiosk)
+    responses = []
+    kiosk.on("response", lambda response: responses.append(response))
+    kiosk.reload()
+    expect(face(kiosk, 1)).to_be_visible()
+
+    from_worker = {urlsplit(r.url).path for r in responses if r.from_service_worker}
+    assert set(SHELL) <= from_worker

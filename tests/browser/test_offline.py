@@ -1,0 +1,57 @@
+"""Offline: answers wait on the tablet, survive a reload, and reach the server exactly once."""
+from __future__ import annotations
+
+from collections import Counter
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.helpers import Tablet, answers_of, button, face, outbox, screenshot
+
+
+def test_a_hundred_answers_given_offline_arrive_exactly_once(kiosk: Page, tablet: Tablet) -> None:
+    kiosk.evaluate("navigator.serviceWorker.ready")  # the shell is cached before the network goes
+    # A real outage: the server is gone and the tablet's network is down too.
+    tablet.server.stop()
+    kiosk.context.set_offline(True)
+
+    for n in range(100):
+        if n == 50:
+            kiosk.reload()
+        face(kiosk, n % 5 + 1).click()
+        button(kiosk, "Nei, ferdig").click()
+    pending = kiosk.locator("#pending")
+    expect(pending).to_have_text("100 venter på å bli sendt")
+    screenshot(kiosk, "offline")
+    assert len(outbox(kiosk)) == 100
+    assert tablet.submissions() == []
+
+    tablet.server.start()
+    kiosk.context.set_offline(False)
+
+    rows = tablet.wait_for_submissions(100, timeout=60)
+    expect(pending).to_be_empty(timeout=10000)
+    assert outbox(kiosk) == []
+    assert Counter(value for row in rows for value in answers_of(row).values()) == {1: 20, 2: 20, 3: 20, 4: 20, 5: 20}
+    assert len(tablet.submissions()) == 100
+    assert all(row.period.isoformat() == kiosk.evaluate("new Date().toLocaleDateString('sv-SE')") for row in rows)
+
+
+def test_a_busy_server_is_waited_for_and_nothing_is_lost(kiosk: Page, tablet: Tablet) -> None:
+    # The server asks the tablet to wait (429 Retry-After, as when it sends too fast) and then errs (503).
+    answers = iter([429, 503])
+
+    def flaky(route):
+        status = next(answers, None)
+        if status is None:
+            route.continue_()
+        else:
+            route.fulfill(status=status, headers={"Retry-After": "1"}, json={"error": "busy"})
+
+    kiosk.route("**/api/v1/submissions", flaky)
+    face(kiosk, 3).click()
+    button(kiosk, "Nei, ferdig").click()
+
+    [row] = tablet.wait_for_submissions(1, timeout=15, page=kiosk)
+    assert list(answers_of(row).values()) == [3]
+    expect(kiosk.locator("#pending")).to_be_empty()
+    assert outbox(kiosk) == []
