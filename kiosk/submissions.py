@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Date, Uuid, bindparam, delete, func, insert, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from kiosk.formspec import AnswerRow
@@ -50,27 +50,43 @@ class Stored:
     replayed: bool = False
 
 
+# Built once: the submission path runs these on every request, and SQLAlchemy's compiled cache is
+# cheapest when the statement object itself is reused.
+_NEWEST_VERSION = (
+    select(func.max(FormVersion.id))
+    .where(FormVersion.form_id == ShortLink.form_id, FormVersion.published_at.is_not(None))
+    .scalar_subquery()
+)
+_RESOLVE = (
+    select(ShortLink.form_id, _NEWEST_VERSION, ShortLink.location_id, Location.name, Location.timezone)
+    .join(Form, Form.id == ShortLink.form_id)
+    .join(Location, Location.id == ShortLink.location_id)
+    .where(
+        ShortLink.code == bindparam("code"),
+        ShortLink.retired_at.is_(None),
+        Form.retired_at.is_(None),
+        Location.retired_at.is_(None),
+    )
+)
+_INSERT_SUBMISSION = insert(Submission.__table__)
+_INSERT_ANSWERS = insert(Answer.__table__)
+# The same SQL on SQLite (3.35+) and PostgreSQL: the unique key decides, inside the transaction.
+_CLAIM_KEY = text(
+    "INSERT INTO idempotency_key (key, body_hash, submission_id, created_on) "
+    "VALUES (:key, :body_hash, :submission_id, :created_on) ON CONFLICT (key) DO NOTHING RETURNING key"
+).bindparams(
+    bindparam("key", type_=Uuid()),
+    bindparam("submission_id", type_=Uuid()),
+    bindparam("created_on", type_=Date()),
+)
+
+
 def resolve_link(session: Session, code: str) -> LinkTarget:
     """Return what an active short link leads to, or raise UnknownLink."""
     canonical = normalise(code)
     if canonical is None:
         raise UnknownLink(code)
-    newest = (
-        select(func.max(FormVersion.id))
-        .where(FormVersion.form_id == ShortLink.form_id, FormVersion.published_at.is_not(None))
-        .scalar_subquery()
-    )
-    row = session.execute(
-        select(ShortLink.form_id, newest, ShortLink.location_id, Location.name, Location.timezone)
-        .join(Form, Form.id == ShortLink.form_id)
-        .join(Location, Location.id == ShortLink.location_id)
-        .where(
-            ShortLink.code == canonical,
-            ShortLink.retired_at.is_(None),
-            Form.retired_at.is_(None),
-            Location.retired_at.is_(None),
-        )
-    ).first()
+    row = session.connection().execute(_RESOLVE, {"code": canonical}).first()
     if row is None or row[1] is None:
         raise UnknownLink(code)
     return LinkTarget(canonical, row[0], row[1], row[2], row[3], row[4])
@@ -110,28 +126,28 @@ def store_submission(
     """
     today = local_today(target.timezone, now)
     submission_id = uuid.uuid4()
+    connection = session.connection()
     if key is not None:
-        won = _claim_key(session, key, request_hash or "", submission_id, today)
+        won = _claim_key(connection, key, request_hash or "", submission_id, today)
         if not won:
             return _replay(session, key, request_hash or "")
-    session.execute(
-        insert(Submission),
-        [
-            {
-                "id": submission_id,
-                "form_version_id": target.version_id,
-                "location_id": target.location_id,
-                "channel": channel,
-                "period": period_start(day or today, period_unit),
-                "period_unit": period_unit,
-                "device_id": device_id,
-                "burst": burst,
-            }
-        ],
+    # Core inserts, not the ORM's unit of work: nothing here needs objects, and this is the hot path.
+    connection.execute(
+        _INSERT_SUBMISSION,
+        {
+            "id": submission_id,
+            "form_version_id": target.version_id,
+            "location_id": target.location_id,
+            "channel": channel,
+            "period": period_start(day or today, period_unit),
+            "period_unit": period_unit,
+            "device_id": device_id,
+            "burst": burst,
+        },
     )
     if rows:
-        session.execute(
-            insert(Answer),
+        connection.execute(
+            _INSERT_ANSWERS,
             [
                 {
                     "id": uuid.uuid4(),
@@ -147,16 +163,9 @@ def store_submission(
     return Stored(submission_id)
 
 
-def _claim_key(session: Session, key: uuid.UUID, request_hash: str, submission_id: uuid.UUID, today: date) -> bool:
-    dialect = session.get_bind().dialect.name
-    make_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        make_insert(IdempotencyKey)
-        .values(key=key, body_hash=request_hash, submission_id=submission_id, created_on=today)
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(IdempotencyKey.key)
-    )
-    return session.execute(statement).first() is not None
+def _claim_key(connection: Connection, key: uuid.UUID, request_hash: str, submission_id: uuid.UUID, today: date) -> bool:
+    values = {"key": key, "body_hash": request_hash, "submission_id": submission_id, "created_on": today}
+    return connection.execute(_CLAIM_KEY, values).first() is not None
 
 
 def _replay(session: Session, key: uuid.UUID, request_hash: str) -> Stored:
