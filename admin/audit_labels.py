@@ -33,7 +33,7 @@ ACTION_LABELS = {
     "device_added": _l("La til nettbrett"),
     "device_renamed": _l("Ga nettbrett nytt navn"),
     "device_moved": _l("Flyttet nettbrett"),
-    "device_code_issued": _l("Laget paringskode"),
+    "device_code_issued": _l("Laget tilkoblingskode"),
     "device_revoked": _l("Koblet fra nettbrett"),
     "link_created": _l("Laget kort lenke"),
     "link_retired": _l("Tok lenke ut av bruk"),
@@ -45,3 +45,7 @@ def action_label(action: str) -> str:
     """Return the words for an audit action, or the action's name if it has none."""
     label = ACTION_LABELS.get(action)
     return str(label) if label is not None else action
+
+
+# Language names in the staff member's own language (the switch shows each language's own name).
+LANGUAGE_LABELS = {"nb": _l("bokmål"), "nn": _l("nynorsk"), "en": _l("engelsk")}

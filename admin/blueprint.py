@@ -21,7 +21,7 @@ def init_app(app: Flask) -> None:
 
 
 def _template_helpers() -> dict[str, Any]:
-    from admin.audit_labels import action_label
+    from admin.audit_labels import LANGUAGE_LABELS, action_label
     from admin.forms import ROLE_LABELS
     from admin.location_forms import DAYS, KIND_LABELS
     from kiosk.i18n import LANGUAGE_NAMES, current_language
@@ -34,6 +34,7 @@ def _template_helpers() -> dict[str, Any]:
         "kind_label": lambda kind: str(KIND_LABELS[kind]),
         "day_label": lambda day: str(days.get(day, day)),
         "action_label": action_label,
+        "language_label": lambda code: str(LANGUAGE_LABELS[code]),
     }
 
 
@@ -46,7 +47,7 @@ def _csrf_error(error: CSRFError):
     return (
         render_template(
             "admin/message.html",
-            heading=_("Skjemaet var utløpt"),
+            heading=_("Siden var utløpt"),
             message=_("Siden hadde vært åpen lenge, eller du har logget inn på nytt. Gå tilbake, last siden på nytt og prøv igjen."),
         ),
         400,

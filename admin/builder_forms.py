@@ -173,7 +173,7 @@ class DeviceForm(FlaskForm):
     """A new tablet: where it stands and what staff call it."""
 
     location = SelectField(_l("Sted"), coerce=int)
-    name = StringField(_l("Navn på nettbrettet"), default=_l("Nettbrett"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Navn på nettbrettet"), default=_l("Nytt nettbrett"), validators=[DataRequired(), Length(max=120)])
 
 
 class RenameForm(FlaskForm):

@@ -20,7 +20,7 @@ from kiosk.tablet.cli import pairing_url
 
 # Device.status → what staff read, and the badge's look.
 STATUS = {
-    "new": (_l("Ny"), ""),
+    "new": (_l("Nytt"), ""),
     "waiting": (_l("Venter på tilkobling"), "warn"),
     "paired": (_l("Koblet til"), "ok"),
     "revoked": (_l("Koblet fra"), "off"),

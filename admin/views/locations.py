@@ -19,7 +19,7 @@ from kiosk.operations import create_location
 
 def _form_choices() -> list[tuple[int, str]]:
     forms = db.session.scalars(select(Form).where(Form.retired_at.is_(None)).order_by(Form.name))
-    return [SelectChoice(0, _("Første skjema med lenke her"))] + [SelectChoice(f.id, f.name) for f in forms if f.published is not None]
+    return [SelectChoice(0, _("Det første publiserte skjemaet med kort lenke til stedet"))] + [SelectChoice(f.id, f.name) for f in forms if f.published is not None]
 
 
 @bp.get("/locations")

@@ -49,7 +49,7 @@ def _find_location(name_or_id: str) -> Location:
 
 @device_cli.command("add")
 @click.option("--location", "location_name", required=True, help="Location name or id.")
-@click.option("--name", default="Nettbrett", show_default=True, help="A name staff will recognise.")
+@click.option("--name", default="Nytt nettbrett", show_default=True, help="A name staff will recognise.")
 def add_command(location_name: str, name: str) -> None:
     """Create a tablet for a location and print its one-time pairing code."""
     location = _find_location(location_name)

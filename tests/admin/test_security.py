@@ -407,7 +407,7 @@ def test_every_post_needs_a_csrf_token(app, session, world):
             continue
         response = client.post(url, data={})
         assert response.status_code == 400, (endpoint, response.status_code)
-        assert "Skjemaet var utløpt" in response.get_data(as_text=True)
+        assert "Siden var utløpt" in response.get_data(as_text=True)
 
 
 def test_audit_log_records_staff_actions(app, session):
