@@ -6,7 +6,7 @@ INSTANCE ?= instance
 PORT ?= 5000
 export SIIFRA_INSTANCE_PATH ?= $(abspath $(INSTANCE))
 
-.PHONY: run test test-pg deps system-deps bench translations clean
+.PHONY: run test test-pg deps test-deps system-deps bench translations clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,13 @@ $(VENV)/.installed: $(BIN)/activate setup.cfg
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
+tests/browser/node_modules/.installed: tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --silent
+	touch $@
+
 deps: $(VENV)/.installed
+
+test-deps: deps tests/browser/node_modules/.installed
 
 ## Debian packages the tests need (browser, PostgreSQL, PDF rendering); skipped when already there.
 system-deps:
@@ -33,18 +39,21 @@ run: deps $(INSTANCE)/secret_key
 	$(BIN)/flask --app kiosk demo
 	@echo "Open one of these links:"
 	@SIIFRA_BASE_URL=http://127.0.0.1:$(PORT) $(BIN)/flask --app kiosk links
+	@echo "Staff pages: http://127.0.0.1:$(PORT)/admin/ (first admin: $(BIN)/flask --app kiosk user create)"
+	@echo "Tablet kiosk: http://127.0.0.1:$(PORT)/kiosk/ (pairing code: $(BIN)/flask --app kiosk device add --location 1)"
 	SIIFRA_BIND=127.0.0.1:$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py "kiosk:create_app()"
 
 ## Install what is needed and run the tests (SQLite; set SIIFRA_TEST_DATABASE_URL for PostgreSQL).
-test: system-deps deps
+test: system-deps test-deps
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 ## The same tests against a throwaway PostgreSQL cluster that this target starts and stops.
-test-pg: system-deps deps
+test-pg: system-deps test-deps
 	bash .ci/with-postgres.sh $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
-bench: deps
+bench: system-deps test-deps
 	$(BIN)/python bench/submissions.py
+	$(BIN)/python bench/kiosk_load.py
 
 translations: deps
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o /tmp/siifra-messages.pot .

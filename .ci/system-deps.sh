@@ -7,6 +7,8 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 dpkg -s libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null 2>&1 \
   || need+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
+command -v npm >/dev/null || need+=(nodejs npm)
+command -v wrk >/dev/null || need+=(wrk)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

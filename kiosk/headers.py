@@ -37,5 +37,5 @@ def _add_headers(response: Response) -> Response:
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000"
     if request.path.startswith(NO_STORE_PREFIXES) or request.path == "/":
-        headers["Cache-Control"] = "no-store"
+        headers.setdefault("Cache-Control", "no-store")
     return response

@@ -92,6 +92,12 @@ def resolve_link(session: Session, code: str) -> LinkTarget:
     return LinkTarget(canonical, row[0], row[1], row[2], row[3], row[4])
 
 
+def is_published_version(session: Session, form_id: int, version_id: int) -> bool:
+    """Return True when version_id is a published version of the form."""
+    version = session.get(FormVersion, version_id)
+    return version is not None and version.form_id == form_id and version.published_at is not None
+
+
 def body_hash(payload: dict[str, Any]) -> str:
     """Return a stable hash of a request body, to tell a true retry from a reused key."""
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

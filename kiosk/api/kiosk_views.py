@@ -1,6 +1,7 @@
 """The tablet's API: pair with a code, then fetch what to show. Submissions use /api/v1/submissions."""
 from __future__ import annotations
 
+import math
 from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, jsonify, request
@@ -10,6 +11,7 @@ from kiosk.api.errors import BadRequest
 from kiosk.database import begin_write
 from kiosk.devices import PairingFailed, pair
 from kiosk.extensions import db
+from kiosk.ratelimit import TokenBucket
 from kiosk.tablet.setup import NoKioskForm, kiosk_config
 
 bp = Blueprint("kiosk_api", __name__, url_prefix="/api/v1/kiosk")
@@ -22,6 +24,7 @@ def pair_device():
     code = payload.get("code") if isinstance(payload, dict) else None
     if not isinstance(code, str) or not code.strip():
         raise BadRequest("code", "Send the pairing code as {\"code\": \"ABCD-EFGH\"}.")
+    _limit_pairing_attempts()
     begin_write(db.session)
     try:
         device, token = pair(db.session, code, now=datetime.now(timezone.utc))
@@ -32,6 +35,15 @@ def pair_device():
         jsonify(token=token, device={"id": device.id, "name": device.name}, location={"id": device.location.id, "name": device.location.name}),
         201,
     )
+
+
+def _limit_pairing_attempts() -> None:
+    # Codes are eight characters from 31 and live 15 minutes, so guessing is hopeless already; the
+    # limit (per app server process, for all tablets together) keeps it that way under a flood.
+    limiter = current_app.extensions.setdefault("siifra_pairing_limit", TokenBucket(30, 30))
+    wait = limiter.take("pair")
+    if wait:
+        raise BadRequest("code", "Too many pairing attempts; wait a minute.", 429, "rate_limited", math.ceil(wait))
 
 
 @bp.get("/config")

@@ -94,6 +94,12 @@ SUBMISSION = {
                 ]
             },
         },
+        "version_id": {
+            "type": "integer",
+            "description": "The form version that was shown (a kiosk that queued answers while a newer version was "
+            "published); it must be a published version of the link's form. Default: the newest.",
+        },
+        "burst": {"type": "boolean", "description": "Tablets only: given in a burst of taps; kept, shown apart."},
         "day": {
             "type": "string",
             "format": "date",

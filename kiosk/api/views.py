@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -19,15 +20,17 @@ from kiosk.periods import local_today
 from kiosk.submissions import (
     IdempotencyConflict,
     InvalidDay,
+    LinkTarget,
     UnknownLink,
     body_hash,
     check_day,
+    is_published_version,
     resolve_link,
     store_submission,
 )
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-FIELDS = {"link", "answers", "day", "burst"}
+FIELDS = {"link", "answers", "day", "burst", "version_id"}
 
 
 @bp.get("/links/<code>")
@@ -55,8 +58,8 @@ def post_submission():
         target = resolve_link(db.session, payload["link"])
     except UnknownLink:
         raise BadRequest("link", "No active form has this link.", 404, "unknown_link") from None
-    if device is not None and device.location_id != target.location_id:
-        raise BadRequest("link", "This tablet belongs to another location.", 403, "wrong_location")
+    # A tablet may send answers queued before it was moved: the link says where they were given.
+    target = _answered_version(target, payload.get("version_id"))
     day = _reported_day(payload.get("day"), local_today(target.timezone, now))
     try:
         rows = validate_answers(spec_for(db.session, target.version_id), payload["answers"], _max_text())
@@ -109,6 +112,21 @@ def _json_body() -> dict[str, Any]:
     if "burst" in payload and not isinstance(payload["burst"], bool):
         raise BadRequest("burst", "burst must be true or false.")
     return payload
+
+
+def _answered_version(target: LinkTarget, version_id: Any) -> LinkTarget:
+    """Return target with the form version the answers were given to, when the client names one.
+
+    A tablet may queue answers offline while staff publish a new version; those answers still mean
+    what they meant on the version that was shown.
+    """
+    if version_id is None or version_id == target.version_id:
+        return target
+    if not isinstance(version_id, int) or isinstance(version_id, bool):
+        raise BadRequest("version_id", "version_id must be the id of the form version that was shown.")
+    if not is_published_version(db.session, target.form_id, version_id):
+        raise BadRequest("version_id", "This is not a published version of the link's form.")
+    return replace(target, version_id=version_id)
 
 
 def _idempotency_key() -> uuid.UUID:

@@ -144,14 +144,39 @@ def test_phones_cannot_mark_bursts(client, session, form_json):
     assert session.scalars(select(Submission)).one().burst is False
 
 
-def test_tablet_cannot_post_to_another_location(client, token, make_link):
+def test_answers_queued_before_a_move_count_where_they_were_given(client, session, token, make_link):
     other = make_link(location_name="Et annet sted")
     response = client.post(
         "/api/v1/submissions",
         json={"link": other.code, "answers": {}},
         headers={**auth(token), "Idempotency-Key": str(uuid.uuid4())},
     )
-    assert response.status_code == 403
+    assert response.status_code == 201
+    assert session.scalars(select(Submission)).one().location_id == other.location_id
+
+
+def test_answers_to_an_older_version_keep_their_meaning(client, session, token, link, form_json):
+    from kiosk.operations import QuestionDraft, add_version, publish
+    from kiosk.models import Form, QuestionKind
+
+    old_version = form_json["form"]["version_id"]
+    form = session.get(Form, link.form_id)
+    publish(session, add_version(session, form, {"nb": "Ny"}, [QuestionDraft(QuestionKind.YES_NO, {"nb": "Ja?"})]), now=NOW)
+    session.commit()
+    smiley = form_json["form"]["questions"][0]["id"]
+    body = {"link": link.code, "answers": {smiley: 5}, "version_id": old_version}
+    response = client.post("/api/v1/submissions", json=body, headers={**auth(token), "Idempotency-Key": str(uuid.uuid4())})
+    assert response.status_code == 201
+    assert session.scalars(select(Submission)).one().form_version_id == old_version
+    without = client.post(
+        "/api/v1/submissions", json={**body, "version_id": None}, headers={**auth(token), "Idempotency-Key": str(uuid.uuid4())}
+    )
+    assert without.status_code == 400  # the old question is not in the newest version
+    for bad in (999999, "1", True):
+        response = client.post(
+            "/api/v1/submissions", json={**body, "version_id": bad}, headers={**auth(token), "Idempotency-Key": str(uuid.uuid4())}
+        )
+        assert response.status_code == 400 and response.get_json()["field"] == "version_id"
 
 
 class TestRateLimit:
@@ -198,3 +223,9 @@ def test_device_cli(runner, session, link):
     assert runner.invoke(args=["device", "revoke", device_id]).exit_code == 0
     assert "revoked" in runner.invoke(args=["device", "list"]).output
     assert runner.invoke(args=["device", "add", "--location", "Finnes ikke"]).exit_code != 0
+
+
+def test_pairing_attempts_are_limited(client):
+    statuses = [client.post("/api/v1/kiosk/pair", json={"code": f"AAAA-{i:04d}"}).status_code for i in range(35)]
+    assert statuses[:30] == [404] * 30
+    assert statuses[30:] == [429] * 5

@@ -126,7 +126,7 @@ const sleeping = () => cfg.sleep_outside_hours && !isOpen();
 
 function entry() {
   if (!person.entry) {
-    person.entry = { key: uuid(), link: cfg.link, answers: {}, day: today(), burst: false, done: false, body: null };
+    person.entry = { key: uuid(), link: cfg.link, version: cfg.form.version_id, answers: {}, day: today(), burst: false, done: false, body: null };
     noteTap(person.entry);
   }
   return person.entry;

@@ -62,7 +62,8 @@ export const markBurst = (keys) => change((e) => keys.includes(e.key) && !e.body
 // Give an entry its final body before it is first sent; later calls return the same body.
 async function freeze(key) {
   const [entry] = await change((e) => e.key === key && !e.body, (e) => {
-    e.body = JSON.stringify({ link: e.link, answers: e.answers, day: e.day, burst: e.burst });
+    // The version shown travels along, so answers queued before staff publish a new one keep their meaning.
+    e.body = JSON.stringify({ link: e.link, version_id: e.version, answers: e.answers, day: e.day, burst: e.burst });
   });
   return entry ? entry.body : (await all()).find((e) => e.key === key)?.body;
 }
@@ -84,12 +85,20 @@ async function sendAll() {
     for (const [index, entry] of ready.entries()) {
       const outcome = await send(entry);
       if (outcome === 'unpaired') { token = null; hooks.unpaired(); return; }
+      if (outcome === 'redate') { await redate(entry); again = true; continue; }
       if (typeof outcome === 'number') { later(outcome); return; }
       await remove(entry.key);
       failures = 0;
       hooks.changed(ready.length - index - 1);
     }
   } while (again);
+}
+
+// The server refused the day (a tablet clock set wrong): nothing was stored, so the answers go again
+// under a new key without a day, and the server counts them for today.
+async function redate(entry) {
+  await remove(entry.key);
+  await save({ ...entry, key: crypto.randomUUID(), day: null, body: null });
 }
 
 function later(retryAfter) {
@@ -118,6 +127,10 @@ async function send(entry) {
   }
   if (response.ok) return 'ok';
   if (response.status === 401) return 'unpaired';
+  if (response.status === 400 && entry.day) {
+    const problem = await response.json().catch(() => ({}));
+    if (problem.field === 'day') return 'redate';
+  }
   if (response.status === 408 || response.status === 429 || response.status >= 500) {
     return (Number.parseInt(response.headers.get('Retry-After'), 10) || 0) * 1000;
   }
