@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+from functools import partial
 import io
 import itertools
 import math
@@ -107,6 +108,10 @@ def qr_png(url: str, pixels: int = 2000) -> bytes:
     return out.getvalue()
 
 
+# (title size, QR code width in mm on A4): tried in order until the poster fits on one page.
+FITS = ((1.0, 105), (0.8, 100), (0.64, 94), (0.5, 88), (0.42, 80))
+
+
 def _sentences(text: str) -> list[str]:
     """Return text split after each full stop, question mark or exclamation mark."""
     return re.split(r"(?<=[.?!])\s+", text.strip())
@@ -138,7 +143,8 @@ def poster_pdf(
     scale = SCALES[size]
     labels = poster_texts(lang)
     promise_lead, *promise_rest = _sentences(promise)
-    html = _templates.get_template(TEMPLATE).render(
+    render = partial(
+        _templates.get_template(TEMPLATE).render,
         lang=lang,
         size=size,
         mm=lambda value: f"{value * scale:.2f}mm",
@@ -154,7 +160,13 @@ def poster_pdf(
         address_head=_address_head(url, code),
         labels=labels,
     )
-    return _one_page_pdf(html)
+    # A form's real title is often a whole question; it shrinks until the poster fits one page.
+    for title_scale, qr_mm in FITS[:-1]:
+        try:
+            return _one_page_pdf(render(title_scale=title_scale, qr_mm=qr_mm))
+        except ValueError:
+            continue
+    return _one_page_pdf(render(title_scale=FITS[-1][0], qr_mm=FITS[-1][1]))
 
 
 def _one_page_pdf(html: str) -> bytes:

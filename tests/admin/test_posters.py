@@ -163,3 +163,10 @@ def test_png_is_large_black_and_white_and_decodes() -> None:
     assert decode(image.convert("L")) == [URL]
     with Image.open(io.BytesIO(qr_png(URL, pixels=3000))) as larger:
         assert larger.width >= 3000
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+def test_a_question_as_title_shrinks_to_fit_one_page(lang: str, tmp_path: Path) -> None:
+    path = render(tmp_path / "title.pdf", lang=lang, title="Hvordan har du det på Solsiden aktivitetshus denne uka?")
+    assert re.search(r"^Pages:\s+1$", run("pdfinfo", path), re.M)
+    assert decode(rasterise(path)) == [URL]
