@@ -76,7 +76,7 @@ def test_from_user_create_to_poster_and_paired_tablet(app, server, browser: Brow
     expect(page.get_by_text("Lenken er klar. Last ned plakaten og heng den opp.")).to_be_visible()
     link_url = page.locator("a.url").inner_text()
     with page.expect_download() as download:
-        page.get_by_role("link", name="Plakat A4 på nynorsk (PDF)").click()
+        page.get_by_role("link", name="Plakat A4 på nynorsk, PDF").click()
     pdf = tmp_path / download.value.suggested_filename
     download.value.save_as(pdf)
     assert pdf.name.endswith("-a4-nn.pdf")
