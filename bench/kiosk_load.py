@@ -18,11 +18,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import sys
 import tempfile
-import threading
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -32,62 +30,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from flask_migrate import upgrade  # noqa: E402
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 from sqlalchemy import select  # noqa: E402
-from werkzeug.serving import WSGIRequestHandler, make_server  # noqa: E402
 
 from kiosk import create_app  # noqa: E402
 from kiosk.demo import load_demo  # noqa: E402
 from kiosk.devices import create_device  # noqa: E402
 from kiosk.extensions import db  # noqa: E402
 from kiosk.models import Location  # noqa: E402
+from tests.browser.helpers import MEASURE_TAP, Hit, KioskServer  # noqa: E402
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TABLET = {"viewport": {"width": 1024, "height": 768}, "has_touch": True, "is_mobile": False,
           "locale": "nb-NO", "timezone_id": "Europe/Oslo"}
 SHELL_SIZE = 4  # the page, the style and two scripts
-MEASURE_TAP = """() => {
-    window.tapToThanks = null;
-    let down = null;
-    document.addEventListener('pointerdown', () => { down = performance.now(); }, { capture: true, once: true });
-    new MutationObserver((changes, observer) => {
-        if (document.body.dataset.screen !== 'thanks') return;
-        observer.disconnect();
-        requestAnimationFrame(() => { window.tapToThanks = performance.now() - down; });
-    }).observe(document.getElementById('app'), { childList: true });
-}"""
-
-
-class Counter:
-    """Wraps a socket writer and counts what goes through it."""
-
-    def __init__(self, raw: Any) -> None:
-        self.raw, self.sent = raw, 0
-
-    def write(self, data: bytes) -> int:
-        self.sent += len(data)
-        return self.raw.write(data)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.raw, name)
-
-
-class Handler(WSGIRequestHandler):
-    """Note each request with the bytes sent back for it."""
-
-    def setup(self) -> None:
-        super().setup()
-        self.wfile = Counter(self.wfile)
-
-    def handle_one_request(self) -> None:
-        before = self.wfile.sent
-        super().handle_one_request()
-        if self.wfile.sent > before:
-            self.server.hits.append((self.command, self.path, self.wfile.sent - before))
-
-    def log_request(self, *args: Any) -> None:
-        pass
-
-
 def prepare(folder: Path) -> tuple[Any, str]:
     """Return the app on a fresh database with demo data, and a tablet's pairing code."""
     os.environ["SIIFRA_INSTANCE_PATH"] = str(folder / "instance")
@@ -101,16 +56,6 @@ def prepare(folder: Path) -> tuple[Any, str]:
         _, code = create_device(db.session, centre, "Bench", now=now, minutes=15)
         db.session.commit()
     return app, code
-
-
-def serve(app: Any) -> tuple[Any, str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = make_server("127.0.0.1", port, app, threaded=True, request_handler=Handler)
-    server.hits = []
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{port}"
 
 
 def throttle(page: Page, rate: float) -> None:
@@ -129,7 +74,8 @@ def settle(page: Page) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def report_load(title: str, hits: list[tuple[str, str, int]]) -> dict[str, Any]:
+def report_load(title: str, log: list[Hit]) -> dict[str, Any]:
+    hits = [(hit.method, hit.path, hit.bytes) for hit in log]
     total = sum(size for _, _, size in hits)
     print(f"\n{title}: {len(hits)} requests, {total} bytes ({total / 1024:.1f} KiB)")
     for method, path, size in hits:
@@ -160,7 +106,9 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="siifra-kiosk-bench-") as folder:
         app, code = prepare(Path(folder))
-        server, url = serve(app)
+        server = KioskServer(app)
+        server.start()
+        url = server.url
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=options.chromium, args=ARGS)
             context = browser.new_context(**TABLET)
@@ -168,16 +116,16 @@ def main(argv: list[str] | None = None) -> int:
             throttle(page, options.cpu_slowdown)
             page.goto(f"{url}/kiosk/pair#code={code[:4]}-{code[4:]}")
             settle(page)
-            first = report_load("First visit (pairing, form, offline shell)", list(server.hits))
+            first = report_load("First visit (pairing, form, offline shell)", list(server.log))
 
             state = context.storage_state()
             fresh = browser.new_context(**TABLET, storage_state=state)
             other = fresh.new_page()
             throttle(other, options.cpu_slowdown)
-            server.hits.clear()
+            server.log.clear()
             other.goto(f"{url}/kiosk/")
             settle(other)
-            paired = report_load("Paired tablet, empty caches", list(server.hits))
+            paired = report_load("Paired tablet, empty caches", list(server.log))
             fresh.close()
 
             reloads = []

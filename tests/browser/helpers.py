@@ -35,6 +35,19 @@ class Hit:
     bytes: int
 
 
+# Records, in the page, the time from the finger going down to the frame that shows the thank-you.
+MEASURE_TAP = """() => {
+    window.tapToThanks = null;
+    let down = null;
+    document.addEventListener('pointerdown', () => { down = performance.now(); }, { capture: true, once: true });
+    new MutationObserver((changes, observer) => {
+        if (document.body.dataset.screen !== 'thanks') return;
+        observer.disconnect();
+        requestAnimationFrame(() => { window.tapToThanks = performance.now() - down; });
+    }).observe(document.getElementById('app'), { childList: true });
+}"""
+
+
 class _CountedWriter:
     """A socket writer that counts the bytes it sends."""
 

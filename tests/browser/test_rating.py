@@ -5,22 +5,9 @@ from playwright.sync_api import Page, Route, expect
 
 from kiosk.models import QuestionKind
 from kiosk.operations import QuestionDraft
-from tests.browser.helpers import Tablet, answers_of, button, choose, face, pair, screenshot
+from tests.browser.helpers import MEASURE_TAP, Tablet, answers_of, button, choose, face, pair, screenshot
 from tests.conftest import t
 from tests.kiosk.helpers import questions_by_kind
-
-# Records, in the page, the time from the finger going down to the frame that shows the thank-you.
-MEASURE_TAP = """() => {
-    window.tapToThanks = null;
-    let down = null;
-    document.addEventListener('pointerdown', () => { down = performance.now(); }, { capture: true, once: true });
-    new MutationObserver((changes, observer) => {
-        if (document.body.dataset.screen !== 'thanks') return;
-        observer.disconnect();
-        requestAnimationFrame(() => { window.tapToThanks = performance.now() - down; });
-    }).observe(document.getElementById('app'), { childList: true });
-}"""
-
 
 def test_one_tap_stores_one_rating_and_thanks_before_the_server_answers(page: Page, make_tablet, browser_errors) -> None:
     tablet = make_tablet([QuestionDraft(QuestionKind.SMILEY, t("Hvordan var dagen?"))])
