@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
 
             times = taps(page, options.taps)
             browser.close()
-        server.shutdown()
+        server.stop()
 
     print("taps (ms):", " ".join(f"{x:.0f}" for x in times))
     times.sort()
