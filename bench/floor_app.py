@@ -11,8 +11,10 @@ submission and its answers. It checks answers only as far as it needs to turn th
 of each question, cached per process like kiosk's form spec); kiosk's fuller validation is part of
 what the benchmark measures. Serve it with the same gunicorn settings as kiosk:
 
-    SIIFRA_FLOOR_DATABASE=/abs/path.sqlite3 gunicorn -c deploy/gunicorn.conf.py --pythonpath bench floor_app:app
+    SIIFRA_FLOOR_DATABASE=/abs/db.sqlite3 \
+        gunicorn -c deploy/gunicorn.conf.py --pythonpath bench floor_app:app
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -125,7 +127,9 @@ def store(conn: sqlite3.Connection, payload: dict[str, Any], key: uuid.UUID) -> 
         rows = _answer_rows(conn, version_id, payload["answers"], submission_id.hex)
         today = datetime.now(timezone.utc).astimezone(ZoneInfo(tz)).date().isoformat()
         if conn.execute(CLAIM, (key.hex, body_hash, submission_id.hex, today)).fetchone() is None:
-            first = conn.execute("SELECT submission_id FROM idempotency_key WHERE key = ?", (key.hex,)).fetchone()
+            first = conn.execute(
+                "SELECT submission_id FROM idempotency_key WHERE key = ?", (key.hex,)
+            ).fetchone()
             conn.execute("ROLLBACK")
             return uuid.UUID(first[0])
         conn.execute(INSERT_SUBMISSION, (submission_id.hex, version_id, location_id, today))
@@ -138,7 +142,9 @@ def store(conn: sqlite3.Connection, payload: dict[str, Any], key: uuid.UUID) -> 
     return submission_id
 
 
-def _answer_rows(conn: sqlite3.Connection, version_id: int, answers: dict[str, Any], submission_hex: str) -> list:
+def _answer_rows(
+    conn: sqlite3.Connection, version_id: int, answers: dict[str, Any], submission_hex: str
+) -> list:
     kinds = _kinds.get(version_id)
     if kinds is None:
         query = "SELECT id, kind FROM question WHERE form_version_id = ?"

@@ -9,6 +9,7 @@ each on a fresh copy of that database, and drive them with wrk (bench/submission
 Each run is checked afterwards: the database must hold exactly one submission, one key and the right
 number of answers per 201 response. With --markdown the results go into docs/benchmarks.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -122,10 +123,15 @@ def prepare_database(work: Path) -> Path:
     template = work / "template.sqlite3"
     env = _environment(work, DATABASE_URL=f"sqlite:///{template}")
     for command in (["db", "upgrade"], ["demo"]):
-        subprocess.run(
+        done = subprocess.run(
             [sys.executable, "-m", "flask", "--app", "kiosk", *command],
-            cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
         )
+        if done.returncode != 0:
+            raise RuntimeError(f"flask --app kiosk {' '.join(command)} failed:\n{done.stdout}{done.stderr}")
     with contextlib.closing(sqlite3.connect(template)) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return template
@@ -184,19 +190,40 @@ def write_bodies(work: Path, template: Path, count: int = 16) -> tuple[Path, int
 
 
 def measure(
-    target: str, work: Path, template: Path, bodies: Path, rows_per_body: int, args: argparse.Namespace, tag: str
+    target: str,
+    work: Path,
+    template: Path,
+    bodies: Path,
+    rows_per_body: int,
+    args: argparse.Namespace,
+    tag: str,
 ) -> Run:
     """Serve target on a fresh copy of the database, warm it up, measure it and check the rows."""
     database = work / f"{target}-{tag}.sqlite3"
-    with contextlib.closing(sqlite3.connect(template)) as source, contextlib.closing(sqlite3.connect(database)) as copy:
+    with contextlib.closing(sqlite3.connect(template)) as source, contextlib.closing(
+        sqlite3.connect(database)
+    ) as copy:
         source.backup(copy)
-    with serve(target, work, database, tag) as (url, workers):
-        warm = drive(url, bodies, args.warmup, args.connections)
-        result = drive(url, bodies, args.seconds, args.connections, workers)
+    try:
+        with serve(target, work, database, tag) as (url, workers):
+            warm = drive(url, bodies, args.warmup, args.connections)
+            result = drive(url, bodies, args.seconds, args.connections, workers)
+    except RuntimeError as error:
+        log = (work / f"{target}-{tag}.log").read_text(errors="replace").splitlines()
+        raise RuntimeError(
+            f"{target}, round {tag}: {error}\nEnd of gunicorn's log:\n" + "\n".join(log[-25:])
+        ) from None
     created = warm["created"] + result["created"]
     stored = verify(database, created, rows_per_body)
-    return Run(target, result["created"] / result["seconds"], result["p50_ms"], result["p99_ms"],
-               created, stored, result["cpu"])
+    return Run(
+        target,
+        result["created"] / result["seconds"],
+        result["p50_ms"],
+        result["p99_ms"],
+        created,
+        stored,
+        result["cpu"],
+    )
 
 
 @contextlib.contextmanager
@@ -204,7 +231,10 @@ def serve(target: str, work: Path, database: Path, tag: str) -> Iterator[tuple[s
     """Run gunicorn with deploy/gunicorn.conf.py for target; yield its URL and worker pids."""
     port = _free_port()
     env = _environment(
-        work, SIIFRA_BIND=f"127.0.0.1:{port}", DATABASE_URL=f"sqlite:///{database}", SIIFRA_FLOOR_DATABASE=str(database)
+        work,
+        SIIFRA_BIND=f"127.0.0.1:{port}",
+        DATABASE_URL=f"sqlite:///{database}",
+        SIIFRA_FLOOR_DATABASE=str(database),
     )
     command = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", *TARGETS[target][1]]
     with open(work / f"{target}-{tag}.log", "wb") as log:
@@ -249,7 +279,9 @@ def _wait_for_workers(server: subprocess.Popen, port: int, log: Path, timeout: f
             if quiet_since is not None and time.monotonic() - quiet_since >= 0.5:
                 return workers
         time.sleep(0.1)
-    raise RuntimeError(f"gunicorn's workers were not ready within {timeout} s; see the log:\n{log.read_text()}")
+    raise RuntimeError(
+        f"gunicorn's workers were not ready within {timeout} s; see the log:\n{log.read_text()}"
+    )
 
 
 def _answers(port: int) -> bool:
@@ -277,8 +309,19 @@ def _children(pid: int) -> list[int]:
 def drive(url: str, bodies: Path, seconds: float, connections: int, workers: list[int] | None = None) -> dict:
     """Post for seconds with wrk; return what the script counted, and CPU use while posting."""
     command = [
-        "wrk", f"-t{connections}", f"-c{connections}", f"-d{int(seconds + MARGIN_SECONDS + 0.999)}s",
-        "--timeout", "30s", "-s", str(LUA), url, "--", str(bodies), str(seconds), secrets.token_hex(4),
+        "wrk",
+        f"-t{connections}",
+        f"-c{connections}",
+        f"-d{int(seconds + MARGIN_SECONDS + 0.999)}s",
+        "--timeout",
+        "30s",
+        "-s",
+        str(LUA),
+        url,
+        "--",
+        str(bodies),
+        str(seconds),
+        secrets.token_hex(4),
     ]
     wrk = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     cpu = None
@@ -326,15 +369,19 @@ def verify(database: Path, created: int, rows_per_body: int) -> int:
         broken = conn.execute("PRAGMA foreign_key_check").fetchall()
     expected = {"submission": created, "answer": created * rows_per_body, "idempotency_key": created}
     if counts != expected or broken:
-        raise RuntimeError(f"{database.name}: stored {counts}, expected {expected} from the 201s; {broken[:3]}")
+        raise RuntimeError(
+            f"{database.name}: stored {counts}, expected {expected} from the 201s; {broken[:3]}"
+        )
     return counts["submission"]
 
 
 SHAPES = {
     "submission": "typeof(id), length(id), form_version_id, location_id, channel, typeof(period), "
-                  "length(period), period_unit, typeof(device_id), burst",
-    "answer": "length(id), length(submission_id), question_id, typeof(number), typeof(option_id), typeof(text)",
-    "idempotency_key": "length(key), body_hash, length(submission_id), typeof(created_on), length(created_on)",
+    "length(period), period_unit, typeof(device_id), burst",
+    "answer": "length(id), length(submission_id), question_id, "
+    "typeof(number), typeof(option_id), typeof(text)",
+    "idempotency_key": "length(key), body_hash, length(submission_id), "
+    "typeof(created_on), length(created_on)",
 }
 
 
@@ -344,7 +391,8 @@ def check_same_rows(work: Path) -> None:
     for target in TARGETS:
         with contextlib.closing(sqlite3.connect(work / f"{target}-1.sqlite3")) as conn:
             shapes[target] = {
-                table: set(conn.execute(f"SELECT DISTINCT {columns} FROM {table}")) for table, columns in SHAPES.items()
+                table: set(conn.execute(f"SELECT DISTINCT {columns} FROM {table}"))
+                for table, columns in SHAPES.items()
             }
     for table in SHAPES:
         if shapes["app"][table] != shapes["floor"][table]:
@@ -363,12 +411,14 @@ def summarise(runs: list[Run]) -> dict[str, Any]:
             "p99_ms": statistics.median(run.p99_ms for run in mine),
             "rates": [run.rate for run in mine],
             "stored": sum(run.stored for run in mine),
-            "cpu": {key: statistics.median(run.cpu[key] for run in mine) for key in ("workers", "wrk", "other")},
+            "cpu": {
+                key: statistics.median(run.cpu[key] for run in mine) for key in ("workers", "wrk", "other")
+            },
         }
     summary["ratio"] = summary["app"]["rate"] / summary["floor"]["rate"]
     # Each round measured both targets back to back: their ratio is less exposed to a machine whose
     # load changes between rounds.
-    rounds = [runs[i:i + 2] for i in range(0, len(runs), 2)]
+    rounds = [runs[i : i + 2] for i in range(0, len(runs), 2)]
     summary["round_ratios"] = [
         next(r.rate for r in pair if r.target == "app") / next(r.rate for r in pair if r.target == "floor")
         for pair in rounds
@@ -379,21 +429,32 @@ def summarise(runs: list[Run]) -> dict[str, Any]:
 def describe_machine(work: Path) -> dict[str, str]:
     """Return what the figures depend on: CPU, memory, disk, versions."""
     cpuinfo = Path("/proc/cpuinfo").read_text()
-    model = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")), "?")
+    model = next(
+        (line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")), "?"
+    )
     memory = int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024
-    df = subprocess.run(["df", "-T", str(work)], capture_output=True, text=True).stdout.splitlines()[-1].split()
+    df = (
+        subprocess.run(["df", "-T", str(work)], capture_output=True, text=True)
+        .stdout.splitlines()[-1]
+        .split()
+    )
     wrk = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("[")[0].strip()
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
-    dirty = subprocess.run(["git", "status", "--porcelain", "kiosk"], cwd=ROOT, capture_output=True, text=True).stdout
+    head = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "kiosk"], cwd=ROOT, capture_output=True, text=True
+    ).stdout
     versions = {name: importlib.metadata.version(name) for name in ("gunicorn", "flask", "sqlalchemy")}
     return {
         "cpu": f"{os.cpu_count()} × {model}",
         "memory": f"{memory:.0f} GiB",
-        "disk": f"{df[1]} on {df[0]}" + (" (tmpfs: fsync is free, use --tmpdir on a disk)" if df[1] == "tmpfs" else ""),
+        "disk": f"{df[1]} on {df[0]}"
+        + (" (tmpfs: fsync is free, use --tmpdir on a disk)" if df[1] == "tmpfs" else ""),
         "os": f"{platform.system()} {platform.release()}",
         "versions": f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
-                    + ", ".join(f"{name} {version}" for name, version in versions.items())
-                    + f", {wrk}",
+        + ", ".join(f"{name} {version}" for name, version in versions.items())
+        + f", {wrk}",
         "code": f"{head.strip()}" + (" with uncommitted changes in kiosk/" if dirty.strip() else ""),
         "date": date.today().isoformat(),
     }
@@ -409,7 +470,10 @@ def _run_line(run: Run) -> str:
 
 
 def _verdict(ratio: float) -> str:
-    return f"{ratio:.2f}× the floor: {'meets' if ratio >= TARGET_RATIO else 'below'} the {TARGET_RATIO}× target"
+    return (
+        f"{ratio:.2f}× the floor: "
+        f"{'meets' if ratio >= TARGET_RATIO else 'below'} the {TARGET_RATIO}× target"
+    )
 
 
 def render_text(summary: dict[str, Any], machine: dict[str, str], args: argparse.Namespace) -> str:
@@ -417,13 +481,17 @@ def render_text(summary: dict[str, Any], machine: dict[str, str], args: argparse
     lines = [f"Medians of {args.repeats} runs of {args.seconds:g} s, {args.connections} connections:"]
     for target, (label, _) in TARGETS.items():
         s = summary[target]
-        lines.append(f"  {label:30} {s['rate']:7.1f} req/s  p50 {s['p50_ms']:6.1f} ms  p99 {s['p99_ms']:7.1f} ms")
+        lines.append(
+            f"  {label:30} {s['rate']:7.1f} req/s  p50 {s['p50_ms']:6.1f} ms  p99 {s['p99_ms']:7.1f} ms"
+        )
     lines.append(f"  ratio: {_verdict(summary['ratio'])}")
     lines.append(f"  ratio within each round: {', '.join(f'{r:.2f}' for r in summary['round_ratios'])}")
     lines.append(f"  machine: {machine['cpu']}, {machine['memory']}, {machine['disk']}")
     busy = max(summary[target]["cpu"]["other"] for target in TARGETS)
     if busy > OTHER_CPU_WARNING:
-        lines.append(f"  warning: other processes used {busy:.2f} cores during the runs; the figures are noisy")
+        lines.append(
+            f"  warning: other processes used {busy:.2f} cores during the runs; the figures are noisy"
+        )
     return "\n".join(lines)
 
 
@@ -438,26 +506,33 @@ def render_markdown(summary: dict[str, Any], machine: dict[str, str], args: argp
             f"| {label} | **{s['rate']:.0f}** | {s['p50_ms']:.1f} ms | {s['p99_ms']:.1f} ms | {runs} "
             f"| {cpu['workers']:.2f} / {cpu['wrk']:.2f} / {cpu['other']:.2f} |"
         )
-    return "\n".join([
-        f"Measured on {machine['date']}, code at {machine['code']}.",
-        "",
-        f"- CPU: {machine['cpu']}; memory: {machine['memory']}",
-        f"- Disk: {machine['disk']}; {machine['os']}",
-        f"- {machine['versions']}",
-        f"- {args.repeats} runs per target, alternating, each {args.seconds:g} s after a {args.warmup:g} s warm-up, "
-        f"on a fresh copy of the database; {args.connections} connections",
-        "",
-        "| target | submissions/s (median) | p50 | p99 | each run (req/s) | CPU cores: workers / wrk / other |",
-        "|---|---:|---:|---:|---|---|",
-        *rows,
-        "",
-        f"**Ratio: {_verdict(summary['ratio'])}.** "
-        f"Within each round (kiosk and the floor back to back): {', '.join(f'{r:.2f}' for r in summary['round_ratios'])}.",
-        "",
-        f"Every run was checked: stored submissions = 201 responses ({summary['app']['stored']} for kiosk, "
-        f"{summary['floor']['stored']} for the floor, warm-ups included), with one key and "
-        "the same number of answers each, and kiosk and the floor wrote rows of the same shape.",
-    ])
+    return "\n".join(
+        [
+            f"Measured on {machine['date']}, code at {machine['code']}.",
+            "",
+            f"- CPU: {machine['cpu']}; memory: {machine['memory']}",
+            f"- Disk: {machine['disk']}; {machine['os']}",
+            f"- {machine['versions']}",
+            f"- {args.repeats} runs per target, alternating, "
+            f"each {args.seconds:g} s after a {args.warmup:g} s warm-up, "
+            f"on a fresh copy of the database; {args.connections} connections",
+            "",
+            "| target | submissions/s (median) | p50 | p99 | each run (req/s) "
+            "| CPU cores: workers / wrk / other |",
+            "|---|---:|---:|---:|---|---|",
+            *rows,
+            "",
+            f"**Ratio: {_verdict(summary['ratio'])}.** "
+            "Within each round (kiosk and the floor back to back): "
+            + ", ".join(f"{r:.2f}" for r in summary["round_ratios"])
+            + ".",
+            "",
+            "Every run was checked: stored submissions = 201 responses "
+            f"({summary['app']['stored']} for kiosk, "
+            f"{summary['floor']['stored']} for the floor, warm-ups included), with one key and "
+            "the same number of answers each, and kiosk and the floor wrote rows of the same shape.",
+        ]
+    )
 
 
 def write_markdown(section: str) -> None:
@@ -473,4 +548,7 @@ def write_markdown(section: str) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except RuntimeError as error:
+        sys.exit(f"Benchmark failed: {error}")

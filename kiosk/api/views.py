@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 
-from kiosk.api.auth import device_from_request, throttle
+from kiosk.api.auth import bearer_token, device_from_request, throttle
 from kiosk.api.errors import BadRequest
 from kiosk.api.openapi import openapi_document
 from kiosk.api.serialize import link_json
@@ -49,8 +49,13 @@ def post_submission():
     """Store one submission; a retry with the same Idempotency-Key returns the first result."""
     payload = _json_body()
     key = _idempotency_key()
-    begin_write(db.session)
     now = datetime.now(timezone.utc)
+    # A phone's post reads and checks first, in a deferred transaction that blocks no one, and holds
+    # SQLite's write lock only for the inserts and the commit. A tablet's post writes from the start:
+    # authenticating it notes the day it was seen.
+    tablet = bearer_token() is not None
+    if tablet:
+        begin_write(db.session)
     device = device_from_request(now)
     if device is not None:
         throttle(device.id)
@@ -63,6 +68,12 @@ def post_submission():
     day = _reported_day(payload.get("day"), local_today(target.timezone, now))
     try:
         rows = validate_answers(spec_for(db.session, target.version_id), payload["answers"], _max_text())
+    except InvalidAnswer as error:
+        raise BadRequest(error.field, error.message) from None
+    if not tablet:
+        db.session.rollback()  # end the read; a link retired since then is honoured as a moment earlier
+        begin_write(db.session)
+    try:
         stored = store_submission(
             db.session,
             target,
@@ -76,8 +87,6 @@ def post_submission():
             device_id=device.id if device else None,
             burst=bool(payload.get("burst")) and device is not None,
         )
-    except InvalidAnswer as error:
-        raise BadRequest(error.field, error.message) from None
     except IdempotencyConflict:
         raise BadRequest(
             "Idempotency-Key", "This key was already used with a different body; make a new key.", 422
