@@ -30,7 +30,9 @@ class Staff:
     def next_code(self) -> str:
         """Return a TOTP code that has not been used yet (the server refuses reuse)."""
         totp = pyotp.TOTP(self.secret)
-        step = max(self.last_step + 1, int(time.time()) // 30 - 1)
+        # The current step, not the one before: a code made just before a 30 s boundary is still
+        # accepted one step later, but one made for the step before would then be two steps old.
+        step = max(self.last_step + 1, int(time.time()) // 30)
         self.last_step = step
         return totp.at(step * 30)
 
