@@ -1,7 +1,6 @@
 """Staff accounts: the first admin, invitations, disabling. Operations flush; callers commit."""
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 
@@ -11,6 +10,7 @@ from sqlalchemy.orm import Session
 from admin.login import find_user, normalise_email
 from admin.passwords import hash_password, password_problems
 from admin.sessions import end_all_sessions
+from kiosk.digests import digest
 from kiosk.models import Council, Invitation, Role, User
 from kiosk.models.types import db_time
 
@@ -22,10 +22,6 @@ class AccountError(ValueError):
         super().__init__(key)
         self.key = key
         self.problems = problems or []
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _check_new_account(session: Session, email: str, role: Role, council: Council | None) -> None:
@@ -71,7 +67,7 @@ def invite(
         name=name.strip(),
         role=role,
         council=council if role is Role.COUNCIL else None,
-        token_hash=_token_hash(token),
+        token_hash=digest(token),
         invited_by_id=invited_by.id,
         created_at=db_time(now),
         expires_at=db_time(now) + timedelta(hours=hours),
@@ -83,7 +79,7 @@ def invite(
 
 def open_invitation(session: Session, token: str, *, now: datetime) -> Invitation:
     """Return the unused, unexpired invitation for token, or raise AccountError("invitation_invalid")."""
-    invitation = session.scalars(select(Invitation).where(Invitation.token_hash == _token_hash(token))).first()
+    invitation = session.scalars(select(Invitation).where(Invitation.token_hash == digest(token))).first()
     if invitation is None or invitation.used_at is not None or invitation.expires_at < db_time(now):
         raise AccountError("invitation_invalid")
     return invitation

@@ -1,13 +1,13 @@
 """Signing in: password check with per-address throttling that looks the same for unknown addresses."""
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from admin.passwords import verify_password
+from kiosk.digests import digest
 from kiosk.models import LoginThrottle, User
 from kiosk.models.types import db_time
 
@@ -30,7 +30,7 @@ def find_user(session: Session, email: str) -> User | None:
 
 
 def _throttle(session: Session, email: str) -> LoginThrottle:
-    key = hashlib.sha256(normalise_email(email).encode()).hexdigest()
+    key = digest(normalise_email(email))
     throttle = session.get(LoginThrottle, key)
     if throttle is None:
         throttle = LoginThrottle(email_hash=key, failures=0)

@@ -4,13 +4,13 @@ Logging out or disabling an account ends its sessions at once; a copied cookie i
 """
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from kiosk.digests import digest
 from kiosk.models import StaffSession, User
 from kiosk.models.types import db_time
 
@@ -18,16 +18,12 @@ from kiosk.models.types import db_time
 TOUCH_EVERY = timedelta(minutes=1)
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def start_session(session: Session, user: User, *, now: datetime, two_factor_done: bool) -> str:
     """Start a new session for user and return its token (a new id at every sign-in)."""
     token = secrets.token_urlsafe(32)
     moment = db_time(now)
     session.add(
-        StaffSession(token_hash=_hash(token), user=user, created_at=moment, last_seen_at=moment, two_factor_done=two_factor_done)
+        StaffSession(token_hash=digest(token), user=user, created_at=moment, last_seen_at=moment, two_factor_done=two_factor_done)
     )
     session.flush()
     return token
@@ -37,7 +33,7 @@ def load_session(session: Session, token: str | None, *, now: datetime, idle: ti
     """Return the live session for token, ending it if it went idle or grew too old."""
     if not token:
         return None
-    record = session.scalars(select(StaffSession).where(StaffSession.token_hash == _hash(token))).first()
+    record = session.scalars(select(StaffSession).where(StaffSession.token_hash == digest(token))).first()
     if record is None or record.ended_at is not None:
         return None
     moment = db_time(now)

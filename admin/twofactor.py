@@ -1,7 +1,6 @@
 """TOTP two-factor sign-in (RFC 6238, via pyotp) and one-time recovery codes."""
 from __future__ import annotations
 
-import hashlib
 import io
 import secrets
 from datetime import datetime
@@ -12,6 +11,7 @@ import qrcode.image.svg
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.digests import digest
 from kiosk.models import RecoveryCode, User
 from kiosk.models.types import db_time
 
@@ -77,7 +77,7 @@ def verify_code(session: Session, user: User, code: str, *, now: datetime) -> bo
 
 
 def _recovery_hash(code: str) -> str:
-    return hashlib.sha256(code.strip().upper().replace("-", "").replace(" ", "").encode()).hexdigest()
+    return digest(code.strip().upper().replace("-", "").replace(" ", ""))
 
 
 def new_recovery_codes(session: Session, user: User) -> list[str]:

@@ -1,17 +1,15 @@
 """The tablet's API: pair with a code, then fetch what to show. Submissions use /api/v1/submissions."""
 from __future__ import annotations
 
-import math
 from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, jsonify, request
 
-from kiosk.api.auth import require_device
+from kiosk.api.auth import refuse_when_flooded, require_device
 from kiosk.api.errors import BadRequest
 from kiosk.database import begin_write
 from kiosk.devices import PairingFailed, pair
 from kiosk.extensions import db
-from kiosk.ratelimit import TokenBucket
 from kiosk.tablet.setup import NoKioskForm, kiosk_config
 
 bp = Blueprint("kiosk_api", __name__, url_prefix="/api/v1/kiosk")
@@ -40,10 +38,7 @@ def pair_device():
 def _limit_pairing_attempts() -> None:
     # Codes are eight characters from 31 and live 15 minutes, so guessing is hopeless already; the
     # limit (per app server process, for all tablets together) keeps it that way under a flood.
-    limiter = current_app.extensions.setdefault("siifra_pairing_limit", TokenBucket(30, 30))
-    wait = limiter.take("pair")
-    if wait:
-        raise BadRequest("code", "Too many pairing attempts; wait a minute.", 429, "rate_limited", math.ceil(wait))
+    refuse_when_flooded("pairing", "all", 30, 30, "code", "Too many pairing attempts; wait a minute.")
 
 
 @bp.get("/config")

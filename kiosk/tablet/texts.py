@@ -43,10 +43,12 @@ TEXTS = {
 }
 
 
+def texts_in(lang: str) -> dict[str, str]:
+    """Return {key: text} in one language."""
+    with force_locale(lang):
+        return {key: str(text) for key, text in TEXTS.items()}
+
+
 def all_texts() -> dict[str, dict[str, str]]:
     """Return {language: {key: text}} for every configured language."""
-    result = {}
-    for lang in current_app.config["LANGUAGES"]:
-        with force_locale(lang):
-            result[lang] = {key: str(text) for key, text in TEXTS.items()}
-    return result
+    return {lang: texts_in(lang) for lang in current_app.config["LANGUAGES"]}

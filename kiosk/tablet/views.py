@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, send_from_directory
 
-from kiosk.tablet.texts import all_texts
+from kiosk.tablet.texts import texts_in
 
 bp = Blueprint("tablet", __name__, url_prefix="/kiosk")
 
@@ -12,7 +12,9 @@ bp = Blueprint("tablet", __name__, url_prefix="/kiosk")
 @bp.get("/pair")
 def shell():
     """Serve the kiosk shell; the script decides between pairing, the form and "not set up"."""
-    return render_template("kiosk/tablet/app.html", texts=all_texts())
+    # Bokmål only: the shell speaks before the configuration (which brings every language) arrives,
+    # and a tablet always starts in Bokmål.
+    return render_template("kiosk/tablet/app.html", texts=texts_in("nb"))
 
 
 @bp.get("/sw.js")

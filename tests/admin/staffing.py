@@ -1,7 +1,6 @@
 """Helpers that make staff accounts and sign them in through the real login pages."""
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session
 from admin.accounts import create_user
 from admin.twofactor import confirm_enrolment, new_secret
 from kiosk.models import Council, Role, User
+from tests.kiosk.helpers import csrf_token as csrf_from
 
 PASSWORD = "lange setninger er gode passord 2026"
 
@@ -55,11 +55,6 @@ def make_staff(session: Session, role: Role, *, email: str | None = None, counci
         assert confirm_enrolment(session, user, secret, pyotp.TOTP(secret).at(past), now=past) is not None
     session.commit()
     return Staff(user.id, user.email, role, secret, user.council_id, user.totp_last_step or 0)
-
-
-def csrf_from(html: str) -> str:
-    """Return the CSRF token in a page."""
-    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
 
 
 def sign_in(client, staff: Staff, password: str = PASSWORD):

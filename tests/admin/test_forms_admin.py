@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from kiosk.models import AuditEvent, Form, FormVersion, Question, QuestionKind, Role, ShortLink, Submission
 from kiosk.operations import SMILEY_LABELS, create_location
 from tests.conftest import NOW
-from tests.kiosk.helpers import csrf_token, submission_key
+from tests.kiosk.helpers import count, csrf_token, submission_key
 
 QUESTIONS = {
     "smiley": {"text_nb": "Hvordan var dagen?", "text_nn": "Korleis var dagen?", "text_en": "How was the day?"},
@@ -33,10 +33,6 @@ QUESTIONS = {
 }
 
 
-def count(session, model) -> int:
-    session.rollback()
-    session.expire_all()
-    return session.scalar(select(func.count()).select_from(model))
 
 
 def draft(session, form_id: int) -> FormVersion:

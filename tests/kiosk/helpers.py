@@ -5,10 +5,19 @@ import re
 import uuid
 from typing import Any
 
+from sqlalchemy import func, select
+
 
 def csrf_token(html: str) -> str:
-    """Return the CSRF token in a rendered form."""
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    """Return the CSRF token in a rendered form (a WTForms field or a plain hidden input)."""
+    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
+
+
+def count(session, model) -> int:
+    """Return how many rows of model the database holds now (ending the session's last read first)."""
+    session.rollback()
+    session.expire_all()
+    return session.scalar(select(func.count()).select_from(model))
 
 
 def submission_key(html: str) -> str:

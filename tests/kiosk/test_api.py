@@ -3,15 +3,12 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from kiosk.models import Answer, IdempotencyKey, Submission
-from tests.kiosk.helpers import full_answers, post_json, questions_by_kind
+from tests.kiosk.helpers import count, full_answers, post_json, questions_by_kind
 
 
-def count(session, model) -> int:
-    session.rollback()
-    return session.scalar(select(func.count()).select_from(model))
 
 
 def test_link_returns_every_question_in_every_language(form_json, link):

@@ -4,10 +4,10 @@ import time
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from kiosk.models import Answer, Submission
-from tests.kiosk.helpers import csrf_token, questions_by_kind, submission_key
+from tests.kiosk.helpers import count, csrf_token, questions_by_kind, submission_key
 
 
 def checked(page: str, name: str) -> set[str]:
@@ -16,9 +16,6 @@ def checked(page: str, name: str) -> set[str]:
     return {re.search(r'value="([^"]*)"', tag).group(1) for tag in tags if f'name="{name}"' in tag and " checked" in tag}
 
 
-def count(session, model) -> int:
-    session.rollback()
-    return session.scalar(select(func.count()).select_from(model))
 
 
 def test_form_renders_in_bokmal_by_default(client, link):

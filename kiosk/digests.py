@@ -1,0 +1,9 @@
+"""The one way secrets and keys are kept: as a SHA-256 hex digest, never as themselves."""
+from __future__ import annotations
+
+import hashlib
+
+
+def digest(text: str) -> str:
+    """Return the SHA-256 hex digest of text."""
+    return hashlib.sha256(text.encode()).hexdigest()
