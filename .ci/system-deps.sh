@@ -9,6 +9,7 @@ dpkg -s libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 command -v npm >/dev/null || need+=(nodejs npm)
 command -v wrk >/dev/null || need+=(wrk)
+command -v nginx >/dev/null || need+=(nginx)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

@@ -204,3 +204,29 @@ def _wait_for(base: str) -> None:
         except OSError:
             time.sleep(0.1)
     raise RuntimeError("gunicorn did not start")
+
+
+def test_referrers_are_never_sent_from_respondents_pages(client, link):
+    """Respondents' pages, the API and the kiosk send no referrer anywhere; staff pages only to themselves."""
+    for path in (f"/s/{link.code}", "/", f"/api/v1/links/{link.code}", "/kiosk/", "/kiosk/sw.js"):
+        assert client.get(path).headers["Referrer-Policy"] == "no-referrer", path
+    assert client.get("/admin/login").headers["Referrer-Policy"] == "same-origin"
+
+
+def test_the_development_server_logs_no_client(live_server, link, caplog):
+    """Werkzeug's own request log names the client's address and the time; it is silenced."""
+    caplog.set_level(logging.DEBUG)
+    _get(f"{live_server.url}/s/{link.code}?who=someone")
+    request = urllib.request.Request(
+        f"{live_server.url}/api/v1/submissions",
+        data=json.dumps({"link": link.code, "answers": {}}).encode(),
+        headers={**HEADERS, "Content-Type": "application/json", "Idempotency-Key": str(uuid.uuid4())},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 201
+    for record in caplog.records:
+        line = logging.Formatter("%(message)s").format(record)
+        assert "127.0.0.1" not in line and "who=someone" not in line, line
+        assert not TIME_OF_DAY.search(line), line
+        for canary in CANARIES:
+            assert canary not in line
