@@ -55,3 +55,35 @@ def test_a_busy_server_is_waited_for_and_nothing_is_lost(kiosk: Page, tablet: Ta
     assert list(answers_of(row).values()) == [3]
     expect(kiosk.locator("#pending")).to_be_empty()
     assert outbox(kiosk) == []
+
+
+def test_the_queue_survives_a_tablet_restart(browser_type, browser_type_launch_args, browser_context_args, tablet: Tablet, tmp_path) -> None:
+    """The browser (the tablet) is shut down during an outage, with answers waiting and one person
+    mid-way; started again, it sends every tap, each exactly once."""
+    profile = tmp_path / "tablet-profile"
+
+    def start_tablet():
+        context = browser_type.launch_persistent_context(profile, **browser_type_launch_args, **browser_context_args)
+        return context, context.pages[0] if context.pages else context.new_page()
+
+    context, page = start_tablet()
+    page.goto(tablet.pair_url)
+    expect(face(page, 5)).to_be_visible()
+    page.evaluate("navigator.serviceWorker.ready")
+    tablet.server.stop()
+    for value in (1, 2, 3):
+        face(page, value).click()
+        button(page, "Nei, ferdig").click()
+    face(page, 4).click()  # the fourth person walks away at "Vil du si mer?" as the tablet goes off
+    expect(page.get_by_role("heading", name="Vil du si mer?")).to_be_visible()
+    assert len(outbox(page)) == 4
+    context.close()
+
+    tablet.server.start()
+    context, page = start_tablet()
+    page.goto(tablet.kiosk_url)
+    rows = tablet.wait_for_submissions(4, timeout=60)
+    assert sorted(value for row in rows for value in answers_of(row).values()) == [1, 2, 3, 4]
+    expect(page.locator("#pending")).to_be_empty(timeout=10000)
+    assert outbox(page) == []
+    context.close()
