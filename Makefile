@@ -16,11 +16,16 @@ $(VENV)/.installed: $(BIN)/activate setup.cfg
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
+## Compiled translations are built from the .po sources, never committed.
+CATALOGS := $(wildcard kiosk/translations/*/LC_MESSAGES/messages.po)
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel compile -i $< -o $@ >/dev/null 2>&1
+
 tests/browser/node_modules/.installed: tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund --silent
 	touch $@
 
-deps: $(VENV)/.installed
+deps: $(VENV)/.installed $(CATALOGS:.po=.mo)
 
 test-deps: deps tests/browser/node_modules/.installed
 
@@ -55,9 +60,10 @@ bench: system-deps test-deps
 	$(BIN)/python bench/submissions.py
 	$(BIN)/python bench/kiosk_load.py
 
+## Extract new texts into the catalogs (sorted, without line numbers, so that merges stay quiet); then translate them.
 translations: deps
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o /tmp/siifra-messages.pot .
-	$(BIN)/pybabel update -i /tmp/siifra-messages.pot -d kiosk/translations --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output -o /tmp/siifra-messages.pot .
+	$(BIN)/pybabel update -i /tmp/siifra-messages.pot -d kiosk/translations --no-fuzzy-matching --ignore-pot-creation-date
 	$(BIN)/pybabel compile -d kiosk/translations
 
 clean:

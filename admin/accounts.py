@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from admin.login import find_user, normalise_email
 from admin.passwords import hash_password, password_problems
 from admin.sessions import end_all_sessions
-from kiosk.digests import digest
+from kiosk.hashing import sha256_hex
 from kiosk.models import Council, Invitation, Role, User
 from kiosk.models.types import db_time
 
@@ -67,7 +67,7 @@ def invite(
         name=name.strip(),
         role=role,
         council=council if role is Role.COUNCIL else None,
-        token_hash=digest(token),
+        token_hash=sha256_hex(token),
         invited_by_id=invited_by.id,
         created_at=db_time(now),
         expires_at=db_time(now) + timedelta(hours=hours),
@@ -79,7 +79,7 @@ def invite(
 
 def open_invitation(session: Session, token: str, *, now: datetime) -> Invitation:
     """Return the unused, unexpired invitation for token, or raise AccountError("invitation_invalid")."""
-    invitation = session.scalars(select(Invitation).where(Invitation.token_hash == digest(token))).first()
+    invitation = session.scalars(select(Invitation).where(Invitation.token_hash == sha256_hex(token))).first()
     if invitation is None or invitation.used_at is not None or invitation.expires_at < db_time(now):
         raise AccountError("invitation_invalid")
     return invitation

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from admin.passwords import verify_password
-from kiosk.digests import digest
+from kiosk.hashing import sha256_hex
 from kiosk.models import LoginThrottle, User
 from kiosk.models.types import db_time
 
@@ -30,7 +30,7 @@ def find_user(session: Session, email: str) -> User | None:
 
 
 def _throttle(session: Session, email: str) -> LoginThrottle:
-    key = digest(normalise_email(email))
+    key = sha256_hex(normalise_email(email))
     throttle = session.get(LoginThrottle, key)
     if throttle is None:
         throttle = LoginThrottle(email_hash=key, failures=0)

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from kiosk.digests import digest
+from kiosk.hashing import sha256_hex
 from kiosk.models import StaffSession, User
 from kiosk.models.types import db_time
 
@@ -23,7 +23,7 @@ def start_session(session: Session, user: User, *, now: datetime, two_factor_don
     token = secrets.token_urlsafe(32)
     moment = db_time(now)
     session.add(
-        StaffSession(token_hash=digest(token), user=user, created_at=moment, last_seen_at=moment, two_factor_done=two_factor_done)
+        StaffSession(token_hash=sha256_hex(token), user=user, created_at=moment, last_seen_at=moment, two_factor_done=two_factor_done)
     )
     session.flush()
     return token
@@ -33,7 +33,7 @@ def load_session(session: Session, token: str | None, *, now: datetime, idle: ti
     """Return the live session for token, ending it if it went idle or grew too old."""
     if not token:
         return None
-    record = session.scalars(select(StaffSession).where(StaffSession.token_hash == digest(token))).first()
+    record = session.scalars(select(StaffSession).where(StaffSession.token_hash == sha256_hex(token))).first()
     if record is None or record.ended_at is not None:
         return None
     moment = db_time(now)

@@ -11,7 +11,7 @@ import qrcode.image.svg
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.digests import digest
+from kiosk.hashing import sha256_hex
 from kiosk.models import RecoveryCode, User
 from kiosk.models.types import db_time
 
@@ -77,7 +77,7 @@ def verify_code(session: Session, user: User, code: str, *, now: datetime) -> bo
 
 
 def _recovery_hash(code: str) -> str:
-    return digest(code.strip().upper().replace("-", "").replace(" ", ""))
+    return sha256_hex(code.strip().upper().replace("-", "").replace(" ", ""))
 
 
 def new_recovery_codes(session: Session, user: User) -> list[str]:

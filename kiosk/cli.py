@@ -11,6 +11,7 @@ from sqlalchemy import select
 from kiosk.extensions import db
 from kiosk.models import Form, Location, ShortLink
 from kiosk.periods import local_today
+from kiosk.urls import link_url
 
 
 def init_app(app: Flask) -> None:
@@ -32,11 +33,6 @@ def demo_command() -> None:
     locations = load_demo(db.session, now=datetime.now(timezone.utc))
     db.session.commit()
     click.echo(f"Demo data ready: {len(locations)} locations. See them with: flask --app kiosk links")
-
-
-def link_url(code: str) -> str:
-    """Return the full public URL of a short link."""
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/s/{code}"
 
 
 @click.command("links")

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.digests import digest
+from kiosk.hashing import sha256_hex
 from kiosk.models import Device, Location
 from kiosk.models.types import db_time
 from kiosk.shortcodes import ALPHABET
@@ -44,7 +44,7 @@ def create_device(session: Session, location: Location, name: str, *, now: datet
 def issue_pairing_code(session: Session, device: Device, *, now: datetime, minutes: int) -> str:
     """Give a tablet a new one-time pairing code, valid for minutes; an old code stops working."""
     code = "".join(secrets.choice(ALPHABET) for _ in range(PAIRING_CODE_LENGTH))
-    device.pairing_code_hash = digest(code)
+    device.pairing_code_hash = sha256_hex(code)
     device.pairing_expires_at = db_time(now) + timedelta(minutes=minutes)
     device.revoked_at = None
     session.flush()
@@ -53,13 +53,13 @@ def issue_pairing_code(session: Session, device: Device, *, now: datetime, minut
 
 def pair(session: Session, code: str, *, now: datetime) -> tuple[Device, str]:
     """Trade a pairing code for a long-lived device token; the code works once."""
-    device = session.scalars(select(Device).where(Device.pairing_code_hash == digest(normalise_pairing_code(code)))).first()
+    device = session.scalars(select(Device).where(Device.pairing_code_hash == sha256_hex(normalise_pairing_code(code)))).first()
     if device is None or device.revoked_at is not None:
         raise PairingFailed(code)
     if device.pairing_expires_at is None or device.pairing_expires_at < db_time(now):
         raise PairingFailed(code)
     token = secrets.token_urlsafe(32)
-    device.token_hash = digest(token)
+    device.token_hash = sha256_hex(token)
     device.pairing_code_hash = None
     device.pairing_expires_at = None
     device.paired_at = db_time(now)
@@ -71,7 +71,7 @@ def authenticate(session: Session, token: str, *, today: date) -> Device:
     """Return the paired, unrevoked device that holds token, and note that it was seen today."""
     if not token:
         raise NotPaired()
-    device = session.scalars(select(Device).where(Device.token_hash == digest(token))).first()
+    device = session.scalars(select(Device).where(Device.token_hash == sha256_hex(token))).first()
     if device is None or device.revoked_at is not None:
         raise NotPaired()
     if device.last_seen_on != today:

@@ -11,7 +11,7 @@ from sqlalchemy import Date, Uuid, bindparam, delete, func, insert, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from kiosk.digests import digest
+from kiosk.hashing import sha256_hex
 from kiosk.formspec import AnswerRow
 from kiosk.models import Answer, Form, FormVersion, IdempotencyKey, Location, ShortLink, Submission
 from kiosk.periods import local_today, period_start
@@ -101,7 +101,7 @@ def is_published_version(session: Session, form_id: int, version_id: int) -> boo
 def body_hash(payload: dict[str, Any]) -> str:
     """Return a stable hash of a request body, to tell a true retry from a reused key."""
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return digest(canonical)
+    return sha256_hex(canonical)
 
 
 def check_day(day: date, today: date, max_days: int) -> date:

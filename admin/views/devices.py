@@ -16,7 +16,7 @@ from admin.twofactor import qr_svg
 from kiosk.devices import create_device, format_pairing_code, issue_pairing_code, move, rename, revoke
 from kiosk.extensions import db
 from kiosk.models import Device, Location, Role
-from kiosk.tablet.cli import pairing_url
+from kiosk.urls import pairing_page_url, pairing_url
 
 # Device.status → what staff read, and the badge's look.
 STATUS = {
@@ -61,14 +61,9 @@ def device_pairing(device_id: int):
         device=device,
         code=format_pairing_code(code),
         qr=qr_svg(pairing_url(code)),
-        pair_address=_pair_address(),
+        pair_address=pairing_page_url(),
         minutes=current_app.config["KIOSK_PAIRING_MINUTES"],
     )
-
-
-def _pair_address() -> str:
-    """Return the address typed on a tablet to pair it (the QR code adds the code itself)."""
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/kiosk/pair"
 
 
 @bp.get("/devices")

@@ -15,12 +15,12 @@ from admin.blueprint import bp
 from admin.builder_forms import LinkForm
 from admin.forms import ActionForm
 from admin.twofactor import qr_svg as inline_qr_svg
-from kiosk.cli import link_url
 from kiosk.extensions import db
 from kiosk.i18n import LANGUAGE_NAMES
 from kiosk.models import Form, Location, Role, ShortLink
 from kiosk.models.types import pick
 from kiosk.operations import create_link, retire_link
+from kiosk.urls import link_url
 
 SIZES = ("A4", "A3")
 # Why a link leads nowhere, in the order the public side checks; "active" when it works.

@@ -15,6 +15,7 @@ from admin.mail import send_invitation
 from admin.messages import password_messages
 from kiosk.extensions import db
 from kiosk.models import Council, Invitation, Role, User
+from kiosk.urls import external_url
 
 
 def _council_choices() -> list[tuple[int, str]]:
@@ -59,7 +60,7 @@ def invite_user():
         return redirect(url_for("admin.users"))
     record(db.session, current_user(), "user_invited", invitation.email, now=now(), role=invitation.role.value)
     db.session.commit()
-    link = url_for("admin.invitation", token=token, _external=True)
+    link = external_url("admin.invitation", token=token)
     sent = send_invitation(invitation, link)
     return render_template("admin/invitation_sent.html", invitation=invitation, link=link, sent=sent)
 

@@ -13,13 +13,9 @@ from sqlalchemy import select
 from kiosk.devices import create_device, format_pairing_code, issue_pairing_code, revoke
 from kiosk.extensions import db
 from kiosk.models import Device, Location
+from kiosk.urls import pairing_url
 
 device_cli = AppGroup("device", help="Add, list and revoke kiosk tablets.")
-
-
-def pairing_url(code: str) -> str:
-    """Return the address a tablet opens to pair with code."""
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/kiosk/pair#code={format_pairing_code(code)}"
 
 
 def _show_code(device: Device, code: str) -> None:

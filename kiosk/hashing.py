@@ -4,6 +4,6 @@ from __future__ import annotations
 import hashlib
 
 
-def digest(text: str) -> str:
+def sha256_hex(text: str) -> str:
     """Return the SHA-256 hex digest of text."""
     return hashlib.sha256(text.encode()).hexdigest()
