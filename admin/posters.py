@@ -12,7 +12,8 @@ import qrcode
 import qrcode.constants
 from jinja2 import Environment, PackageLoader, select_autoescape
 from PIL import Image
-from weasyprint import HTML, URLFetcher
+from weasyprint import HTML, Document, URLFetcher
+from weasyprint.formatting_structure.boxes import TextBox
 
 # Q survives a poster that is scratched, folded or behind glare; the short URLs stay at a low version.
 ERROR_CORRECTION = qrcode.constants.ERROR_CORRECT_Q
@@ -24,7 +25,8 @@ TEMPLATE = "admin/posters/poster.html"
 TEXTS: dict[str, dict[str, str]] = {
     "nb": {
         "title": "Si ifra!",
-        "invitation": "Hva synes du om tilbudet? Si ifra – det tar ett minutt.",
+        "invitation": "Hva synes du om tilbudet? Si ifra – {duration}.",
+        "durations": "det går fort|det tar omtrent ett minutt|det tar et par minutter|det tar noen minutter",
         "promise": "Helt anonymt. Vi lagrer ikke hvem du er, og ikke når på dagen du svarte. "
         "Ingen kan finne ut hvem som sa hva.",
         "scan": "Skann koden med kameraet på mobilen.",
@@ -33,7 +35,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "nn": {
         "title": "Sei frå!",
-        "invitation": "Kva synest du om tilbodet? Sei frå – det tek eitt minutt.",
+        "invitation": "Kva synest du om tilbodet? Sei frå – {duration}.",
+        "durations": "det går fort|det tek om lag eitt minutt|det tek eit par minutt|det tek nokre minutt",
         "promise": "Heilt anonymt. Vi lagrar ikkje kven du er, og ikkje når på dagen du svarte. "
         "Ingen kan finne ut kven som sa kva.",
         "scan": "Skann koden med kameraet på mobilen.",
@@ -42,7 +45,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "en": {
         "title": "Speak up!",
-        "invitation": "What do you think of this service? Speak up – it takes one minute.",
+        "invitation": "What do you think of this service? Speak up – {duration}.",
+        "durations": "it only takes a moment|it takes about a minute|it takes a couple of minutes|it takes a few minutes",
         "promise": "Completely anonymous. We do not store who you are, or what time of day you answered. "
         "Nobody can find out who said what.",
         "scan": "Scan the code with your phone camera.",
@@ -56,11 +60,31 @@ TEXTS: dict[str, dict[str, str]] = {
 _templates = Environment(loader=PackageLoader("admin", "templates"), autoescape=select_autoescape())
 
 
-def poster_texts(lang: str) -> dict[str, str]:
-    """Return the default poster wording (title, invitation, promise and labels) in lang."""
+# Rough seconds a person takes per kind of question; free text is optional, so it counts for less
+# than writing a whole note would. Only the poster's promise of how long it takes depends on these.
+SECONDS = {"free_text": 40, "multiple_choice": 15}
+SECONDS_OTHER = 8
+# Upper bounds (seconds) of the durations' wordings, in order.
+DURATION_LIMITS = (20, 80, 180)
+
+
+def estimated_seconds(kinds: list[str]) -> int:
+    """Return roughly how many seconds a form with questions of these kinds takes to answer."""
+    return sum(SECONDS.get(kind, SECONDS_OTHER) for kind in kinds)
+
+
+def poster_texts(lang: str, seconds: int = 60) -> dict[str, str]:
+    """Return the default poster wording (title, invitation, promise and labels) in lang.
+
+    The invitation says how long the form takes, from seconds (see estimated_seconds).
+    """
     if lang not in TEXTS:
         raise ValueError(f"no poster texts for language {lang!r}; choose one of {', '.join(TEXTS)}")
-    return dict(TEXTS[lang])
+    texts = dict(TEXTS[lang])
+    durations = texts.pop("durations").split("|")
+    step = sum(seconds > limit for limit in DURATION_LIMITS)
+    texts["invitation"] = texts["invitation"].format(duration=durations[step])
+    return texts
 
 
 def _matrix(url: str) -> list[list[bool]]:
@@ -161,20 +185,27 @@ def poster_pdf(
         labels=labels,
     )
     # A form's real title is often a whole question; it shrinks until the poster fits one page.
-    for title_scale, qr_mm in FITS[:-1]:
-        try:
-            return _one_page_pdf(render(title_scale=title_scale, qr_mm=qr_mm))
-        except ValueError:
-            continue
-    return _one_page_pdf(render(title_scale=FITS[-1][0], qr_mm=FITS[-1][1]))
+    for title_scale, qr_mm in FITS:
+        document = HTML(string=render(title_scale=title_scale, qr_mm=qr_mm), url_fetcher=_data_only()).render()
+        if len(document.pages) == 1 and not _runs_off_the_page(document):
+            return document.write_pdf()
+    raise ValueError("the poster's texts do not fit on one page: shorten the title, invitation or location name")
 
 
-def _one_page_pdf(html: str) -> bytes:
-    """Return html as a PDF, or raise ValueError if it needs more than one page."""
+def _data_only() -> URLFetcher:
     # Only data: URIs: a poster must never fetch anything from the network or the disk.
-    document = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).render()
-    if len(document.pages) > 1:
-        raise ValueError(
-            "the poster's texts do not fit on one page: shorten the title, invitation or location name"
-        )
-    return document.write_pdf()
+    return URLFetcher(allowed_protocols={"data"})
+
+
+def _runs_off_the_page(document: Document) -> bool:
+    """Return True when a line of text (a word too long to break) reaches past the page's margins."""
+    for page in document.pages:
+        box = page._page_box
+        left, right = box.content_box_x(), box.content_box_x() + box.width
+        stack = [box]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, TextBox) and (current.position_x < left - 0.5 or current.position_x + current.width > right + 0.5):
+                return True
+            stack.extend(getattr(current, "children", []))
+    return False

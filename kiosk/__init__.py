@@ -28,7 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from kiosk import database, headers, logs
     from kiosk.extensions import babel, csrf, db, migrate
-    from kiosk.i18n import select_locale
+    from kiosk.i18n import current_language
 
     app.config.setdefault(
         "SQLALCHEMY_ENGINE_OPTIONS",
@@ -38,7 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     database.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"), render_as_batch=True, compare_type=True)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=current_language)
     csrf.init_app(app)
     headers.init_app(app)
 

@@ -12,7 +12,11 @@ from kiosk.models import Device, Location
 from kiosk.models.types import db_time
 from kiosk.shortcodes import ALPHABET
 
-PAIRING_CODE_LENGTH = 8
+# Ten characters from an alphabet of 31: 31**10 = 8.2e14 codes. A code works once, for 15 minutes.
+# A flood of 2,000 guesses a second (more than the app servers can answer) for those 15 minutes makes
+# 1.8 million guesses: a 2e-9 chance of hitting one live code. Guessing is hopeless without any limit,
+# so there is none, and a flood of wrong codes can never stand between a real code and its tablet.
+PAIRING_CODE_LENGTH = 10
 
 
 class PairingFailed(Exception):
@@ -29,8 +33,9 @@ def normalise_pairing_code(code: str) -> str:
 
 
 def format_pairing_code(code: str) -> str:
-    """Return a pairing code in two groups of four, as staff read it out."""
-    return f"{code[:4]}-{code[4:]}"
+    """Return a pairing code in two groups of five, as staff read it out."""
+    half = len(code) // 2
+    return f"{code[:half]}-{code[half:]}"
 
 
 def create_device(session: Session, location: Location, name: str, *, now: datetime, minutes: int) -> tuple[Device, str]:
@@ -53,7 +58,10 @@ def issue_pairing_code(session: Session, device: Device, *, now: datetime, minut
 
 def pair(session: Session, code: str, *, now: datetime) -> tuple[Device, str]:
     """Trade a pairing code for a long-lived device token; the code works once."""
-    device = session.scalars(select(Device).where(Device.pairing_code_hash == sha256_hex(normalise_pairing_code(code)))).first()
+    canonical = normalise_pairing_code(code)
+    if len(canonical) != PAIRING_CODE_LENGTH or not set(canonical) <= set(ALPHABET):
+        raise PairingFailed(code)
+    device = session.scalars(select(Device).where(Device.pairing_code_hash == sha256_hex(canonical))).first()
     if device is None or device.revoked_at is not None:
         raise PairingFailed(code)
     if device.pairing_expires_at is None or device.pairing_expires_at < db_time(now):
@@ -67,17 +75,21 @@ def pair(session: Session, code: str, *, now: datetime) -> tuple[Device, str]:
     return device, token
 
 
-def authenticate(session: Session, token: str, *, today: date) -> Device:
-    """Return the paired, unrevoked device that holds token, and note that it was seen today."""
+def authenticate(session: Session, token: str) -> Device:
+    """Return the paired, unrevoked device that holds token; only reads."""
     if not token:
         raise NotPaired()
     device = session.scalars(select(Device).where(Device.token_hash == sha256_hex(token))).first()
     if device is None or device.revoked_at is not None:
         raise NotPaired()
+    return device
+
+
+def mark_seen(session: Session, device: Device, today: date) -> None:
+    """Note the day a tablet was last seen (a day, never a time)."""
     if device.last_seen_on != today:
         device.last_seen_on = today
         session.flush()
-    return device
 
 
 def revoke(session: Session, device: Device, *, now: datetime) -> None:

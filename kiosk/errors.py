@@ -38,13 +38,25 @@ def _messages(code: int) -> tuple[str, str]:
 
 def _http_error(error: HTTPException):
     code = error.code or 500
+    # Allow (405), Retry-After and the like belong to the answer whatever its body.
+    headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
     if _wants_json():
-        return jsonify(error=error.name.lower().replace(" ", "_"), field="body", message=error.description), code
+        response = jsonify(error=error.name.lower().replace(" ", "_"), field="body", message=error.description)
+        response.status_code = code
+        response.headers.extend(headers)
+        return response
+    if code == 404 and request.path.startswith("/s/"):
+        # A poster's code typed wrong: say so, and offer to try another one right here.
+        typed = request.path.removeprefix("/s/").split("/")[0][:40]
+        html = render_template(
+            "kiosk/enter_code.html", typed=typed, unknown=True, lang=current_language(), languages=LANGUAGE_NAMES
+        )
+        return html, code, headers
     heading, message = _messages(code)
     html = render_template(
         "kiosk/error.html", heading=heading, message=message, lang=current_language(), languages=LANGUAGE_NAMES
     )
-    return html, code
+    return html, code, headers
 
 
 def _unexpected(error: Exception):

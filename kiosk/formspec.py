@@ -55,6 +55,8 @@ class AnswerRow:
 # Control characters other than tab and newline: PostgreSQL refuses NUL, and none belongs in a note.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
+_QUESTION_ID = re.compile(r"[0-9]{1,10}")
+
 _cache: dict[int, FormSpec] = {}
 _lock = threading.Lock()
 
@@ -79,8 +81,10 @@ def build_spec(version: FormVersion) -> FormSpec:
     """Return the spec of a form version."""
     questions = {}
     for q in version.questions:
-        scale = (q.scale_min, q.scale_max) if q.kind is QuestionKind.SCALE else None
-        if q.kind is QuestionKind.SMILEY:
+        scale: tuple[int, int] | None = None
+        if q.kind is QuestionKind.SCALE:
+            scale = (q.scale_min if q.scale_min is not None else 1, q.scale_max if q.scale_max is not None else 5)
+        elif q.kind is QuestionKind.SMILEY:
             scale = (1, 5)
         questions[q.id] = QuestionSpec(q.id, q.kind, frozenset(o.id for o in q.options), scale)
     return FormSpec(version.id, questions)
@@ -92,8 +96,9 @@ def validate_answers(spec: FormSpec, raw: Any, max_text: int) -> list[AnswerRow]
         raise InvalidAnswer("answers", "answers must be an object keyed by question id")
     rows: list[AnswerRow] = []
     for key, value in raw.items():
-        name = f"answers.{key}"
-        question = spec.questions.get(int(key)) if isinstance(key, str) and key.isdigit() else None
+        name = f"answers.{str(key)[:40]}"
+        # ASCII digits only: str.isdigit() is true for "²" and "①", which int() refuses.
+        question = spec.questions.get(int(key)) if isinstance(key, str) and _QUESTION_ID.fullmatch(key) else None
         if question is None:
             raise InvalidAnswer(name, "no such question in this form")
         if value is None:

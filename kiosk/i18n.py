@@ -16,23 +16,24 @@ def select_locale() -> str:
         if staff_page:
             # Staff pick a language once; respondents' choice is never remembered.
             session["admin_lang"] = chosen
-        return chosen
-    if staff_page and session.get("admin_lang") in languages:
-        return session["admin_lang"]
+        return str(chosen)
+    remembered = session.get("admin_lang") if staff_page else None
+    if remembered in languages:
+        return str(remembered)
     best = request.accept_languages.best_match(["nb", "no", "nn", "en"])
     if best == "no":
         best = "nb"
     if best in languages:
-        return best
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return str(best)
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def current_language() -> str:
-    """Return the language code chosen for this request."""
+    """Return the language code chosen for this request (Flask-Babel's locale selector too)."""
     lang = g.get("lang")
     if lang is None:
         lang = g.lang = select_locale()
-    return lang
+    return str(lang)
 
 
 def _form_lang() -> str | None:

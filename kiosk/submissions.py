@@ -1,25 +1,27 @@
-"""The submission service: resolve a short link and store one anonymous submission, exactly once."""
+"""The submission service: one submit() for the phone form, the tablet and the API.
+
+It checks everything it can while only reading, and takes SQLite's write lock for the inserts alone;
+a retry with the same idempotency key stores nothing new. Later steps (de-identifying free text,
+crisis words) belong here too, so that every way in goes through them.
+"""
 from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Mapping
 
-from sqlalchemy import Date, Uuid, bindparam, delete, func, insert, select, text
+from sqlalchemy import Date, Uuid, bindparam, delete, insert, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from kiosk.database import begin_write
+from kiosk.formspec import AnswerRow, spec_for, validate_answers
 from kiosk.hashing import sha256_hex
-from kiosk.formspec import AnswerRow
-from kiosk.models import Answer, Form, FormVersion, IdempotencyKey, Location, ShortLink, Submission
+from kiosk.links import LinkTarget
+from kiosk.models import Answer, Device, FormVersion, IdempotencyKey, Submission
 from kiosk.periods import local_today, period_start
-from kiosk.shortcodes import normalise
-
-
-class UnknownLink(LookupError):
-    """No active short link has this code, or its form has no published version."""
 
 
 class IdempotencyConflict(Exception):
@@ -30,16 +32,40 @@ class InvalidDay(ValueError):
     """The day a kiosk reported is in the future or too old."""
 
 
-@dataclass(frozen=True)
-class LinkTarget:
-    """Where a short link leads: a published form version at a location."""
+class UnknownVersion(LookupError):
+    """The form version a client names is not a published version of the link's form."""
 
-    code: str
-    form_id: int
-    version_id: int
-    location_id: int
-    location_name: str
-    timezone: str
+
+class EmptySubmission(ValueError):
+    """Nothing was answered: there is nothing to store."""
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The settings a submission is checked against (from the app's configuration)."""
+
+    max_text: int
+    max_backdate_days: int
+    period_unit: str
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Rules:
+        """Return the rules set in an app's configuration."""
+        return cls(config["MAX_FREE_TEXT"], config["MAX_BACKDATE_DAYS"], config["TIME_BUCKET"])
+
+
+@dataclass(frozen=True)
+class Given:
+    """What a person gave, and how it came: raw answers keyed by question id, in the API's shape."""
+
+    answers: Any
+    channel: str
+    key: uuid.UUID | None = None
+    body_hash: str | None = None
+    day: date | None = None
+    version_id: int | None = None
+    device_id: int | None = None
+    burst: bool = False
 
 
 @dataclass(frozen=True)
@@ -50,24 +76,6 @@ class Stored:
     replayed: bool = False
 
 
-# Built once: the submission path runs these on every request, and SQLAlchemy's compiled cache is
-# cheapest when the statement object itself is reused.
-_NEWEST_VERSION = (
-    select(func.max(FormVersion.id))
-    .where(FormVersion.form_id == ShortLink.form_id, FormVersion.published_at.is_not(None))
-    .scalar_subquery()
-)
-_RESOLVE = (
-    select(ShortLink.form_id, _NEWEST_VERSION, ShortLink.location_id, Location.name, Location.timezone)
-    .join(Form, Form.id == ShortLink.form_id)
-    .join(Location, Location.id == ShortLink.location_id)
-    .where(
-        ShortLink.code == bindparam("code"),
-        ShortLink.retired_at.is_(None),
-        Form.retired_at.is_(None),
-        Location.retired_at.is_(None),
-    )
-)
 _INSERT_SUBMISSION = insert(Submission.__table__)
 _INSERT_ANSWERS = insert(Answer.__table__)
 # The same SQL on SQLite (3.35+) and PostgreSQL: the unique key decides, inside the transaction.
@@ -79,26 +87,90 @@ _CLAIM_KEY = text(
     bindparam("submission_id", type_=Uuid()),
     bindparam("created_on", type_=Date()),
 )
+# A day, not a time: staff see that a tablet has gone quiet, and nothing finer.
+_SEEN = (
+    update(Device)
+    .where(Device.id == bindparam("device"), (Device.last_seen_on.is_(None)) | (Device.last_seen_on != bindparam("today")))
+    .values(last_seen_on=bindparam("today"))
+)
 
 
-def resolve_link(session: Session, code: str) -> LinkTarget:
-    """Return what an active short link leads to, or raise UnknownLink."""
-    canonical = normalise(code)
-    if canonical is None:
-        raise UnknownLink(code)
-    row = session.connection().execute(_RESOLVE, {"code": canonical}).first()
-    if row is None or row[1] is None:
-        raise UnknownLink(code)
-    return LinkTarget(canonical, row[0], row[1], row[2], row[3], row[4])
+def submit(session: Session, target: LinkTarget, given: Given, *, now: datetime, rules: Rules) -> Stored:
+    """Check what was given against the form behind target, then store it exactly once.
+
+    Raises UnknownVersion, InvalidDay, InvalidAnswer or EmptySubmission before anything is written,
+    and IdempotencyConflict when the key was used with another body.
+    """
+    target = answered_version(session, target, given.version_id)
+    today = local_today(target.timezone, now)
+    day = check_day(given.day, today, rules.max_backdate_days) if given.day else today
+    rows = validate_answers(spec_for(session, target.version_id), given.answers, rules.max_text)
+    if not rows:
+        raise EmptySubmission()
+    # Everything so far only read, in a deferred transaction that blocks no one. It ends here (a link
+    # retired meanwhile is honoured as a moment earlier), and the write lock is held for the inserts only.
+    session.rollback()
+    begin_write(session)
+    connection = session.connection()
+    if given.device_id is not None:
+        connection.execute(_SEEN, {"device": given.device_id, "today": today})
+    submission_id = uuid.uuid4()
+    if given.key is not None:
+        if not _claim_key(connection, given.key, given.body_hash or "", submission_id, today):
+            return _replay(session, given.key, given.body_hash or "")
+    _store(connection, target, rows, given, submission_id, period_start(day, rules.period_unit), rules.period_unit)
+    return Stored(submission_id)
 
 
-def is_published_version(session: Session, form_id: int, version_id: int) -> bool:
-    """Return True when version_id is a published version of the form."""
+def _store(
+    connection: Connection, target: LinkTarget, rows: list[AnswerRow], given: Given, submission_id: uuid.UUID,
+    period: date, unit: str,
+) -> None:
+    # Core inserts, not the ORM's unit of work: nothing here needs objects, and this is the hot path.
+    connection.execute(
+        _INSERT_SUBMISSION,
+        {
+            "id": submission_id,
+            "form_version_id": target.version_id,
+            "location_id": target.location_id,
+            "channel": given.channel,
+            "period": period,
+            "period_unit": unit,
+            "device_id": given.device_id,
+            "burst": given.burst and given.device_id is not None,
+        },
+    )
+    connection.execute(
+        _INSERT_ANSWERS,
+        [
+            {
+                "id": uuid.uuid4(),
+                "submission_id": submission_id,
+                "question_id": r.question_id,
+                "number": r.number,
+                "option_id": r.option_id,
+                "text": r.text,
+            }
+            for r in rows
+        ],
+    )
+
+
+def answered_version(session: Session, target: LinkTarget, version_id: int | None) -> LinkTarget:
+    """Return target with the form version the answers were given to, when the client names one.
+
+    A tablet may queue answers offline while staff publish a new version; those answers still mean
+    what they meant on the version that was shown.
+    """
+    if version_id is None or version_id == target.version_id:
+        return target
     version = session.get(FormVersion, version_id)
-    return version is not None and version.form_id == form_id and version.published_at is not None
+    if version is None or version.form_id != target.form_id or version.published_at is None:
+        raise UnknownVersion(version_id)
+    return replace(target, version_id=version_id)
 
 
-def body_hash(payload: dict[str, Any]) -> str:
+def body_hash(payload: Mapping[str, Any]) -> str:
     """Return a stable hash of a request body, to tell a true retry from a reused key."""
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return sha256_hex(canonical)
@@ -109,64 +181,6 @@ def check_day(day: date, today: date, max_days: int) -> date:
     if day > today or day < today - timedelta(days=max_days):
         raise InvalidDay(day.isoformat())
     return day
-
-
-def store_submission(
-    session: Session,
-    target: LinkTarget,
-    rows: list[AnswerRow],
-    *,
-    channel: str,
-    now: datetime,
-    period_unit: str,
-    day: date | None = None,
-    key: uuid.UUID | None = None,
-    request_hash: str | None = None,
-    device_id: int | None = None,
-    burst: bool = False,
-) -> Stored:
-    """Store one submission and its answers; with a key, a retry returns the first result.
-
-    The key row is inserted first, in the same transaction, and a unique constraint decides which of
-    several concurrent identical requests stores anything: the others find the winner's row.
-    """
-    today = local_today(target.timezone, now)
-    submission_id = uuid.uuid4()
-    connection = session.connection()
-    if key is not None:
-        won = _claim_key(connection, key, request_hash or "", submission_id, today)
-        if not won:
-            return _replay(session, key, request_hash or "")
-    # Core inserts, not the ORM's unit of work: nothing here needs objects, and this is the hot path.
-    connection.execute(
-        _INSERT_SUBMISSION,
-        {
-            "id": submission_id,
-            "form_version_id": target.version_id,
-            "location_id": target.location_id,
-            "channel": channel,
-            "period": period_start(day or today, period_unit),
-            "period_unit": period_unit,
-            "device_id": device_id,
-            "burst": burst,
-        },
-    )
-    if rows:
-        connection.execute(
-            _INSERT_ANSWERS,
-            [
-                {
-                    "id": uuid.uuid4(),
-                    "submission_id": submission_id,
-                    "question_id": r.question_id,
-                    "number": r.number,
-                    "option_id": r.option_id,
-                    "text": r.text,
-                }
-                for r in rows
-            ],
-        )
-    return Stored(submission_id)
 
 
 def _claim_key(connection: Connection, key: uuid.UUID, request_hash: str, submission_id: uuid.UUID, today: date) -> bool:
@@ -184,4 +198,4 @@ def _replay(session: Session, key: uuid.UUID, request_hash: str) -> Stored:
 def expire_idempotency_keys(session: Session, today: date, days: int) -> int:
     """Delete keys older than days; return how many went. The scheduler calls this daily."""
     result = session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_on < today - timedelta(days=days)))
-    return result.rowcount or 0
+    return int(getattr(result, "rowcount", 0) or 0)

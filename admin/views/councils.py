@@ -13,6 +13,16 @@ from kiosk.models import Council, Location, Role
 from kiosk.models.types import db_time
 
 
+def _active_locations() -> list[Location]:
+    return list(db.session.scalars(select(Location).where(Location.retired_at.is_(None)).order_by(Location.name)))
+
+
+def _chosen_locations() -> list[Location]:
+    """Return the locations ticked in the posted form (ids that name no location are ignored)."""
+    ids = {int(v) for v in request.form.getlist("locations") if v.isascii() and v.isdigit() and len(v) < 10}
+    return list(db.session.scalars(select(Location).where(Location.id.in_(ids)).order_by(Location.name))) if ids else []
+
+
 @bp.get("/councils")
 @roles(Role.ADMIN, Role.MODERATOR, Role.COUNCIL)
 def councils():
@@ -21,7 +31,7 @@ def councils():
     if user.role is Role.COUNCIL:
         return redirect(url_for("admin.council", council_id=user.council_id))
     items = db.session.scalars(select(Council).order_by(Council.name)).all()
-    return render_template("admin/councils.html", councils=items, form=CouncilForm())
+    return render_template("admin/councils.html", councils=items, form=CouncilForm(), locations=_active_locations())
 
 
 @bp.get("/councils/<int:council_id>")
@@ -30,8 +40,7 @@ def council(council_id: int):
     """Show one council and the locations it follows."""
     require_council_access(council_id)
     item = db.get_or_404(Council, council_id)
-    locations = db.session.scalars(select(Location).where(Location.retired_at.is_(None)).order_by(Location.name)).all()
-    return render_template("admin/council.html", council=item, locations=locations, form=CouncilForm(obj=item))
+    return render_template("admin/council.html", council=item, locations=_active_locations(), form=CouncilForm(obj=item))
 
 
 @bp.post("/councils")
@@ -41,10 +50,10 @@ def create_council():
     form = CouncilForm()
     if not form.validate():
         return redirect(url_for("admin.councils"))
-    item = Council(name=form.name.data.strip(), created_at=db_time(now()))
+    item = Council(name=form.name.data.strip(), created_at=db_time(now()), locations=_chosen_locations())
     db.session.add(item)
     db.session.flush()
-    record(db.session, current_user(), "council_created", item.name, now=now())
+    record(db.session, current_user(), "council_created", item.name, now=now(), locations=[loc.id for loc in item.locations])
     db.session.commit()
     return redirect(url_for("admin.council", council_id=item.id))
 
@@ -57,9 +66,8 @@ def update_council(council_id: int):
     form = CouncilForm()
     if not form.validate():
         abort(400)
-    ids = {int(v) for v in request.form.getlist("locations") if v.isdigit()}
     item.name = form.name.data.strip()
-    item.locations = list(db.session.scalars(select(Location).where(Location.id.in_(ids)))) if ids else []
-    record(db.session, current_user(), "council_updated", item.name, now=now(), locations=sorted(ids))
+    item.locations = _chosen_locations()
+    record(db.session, current_user(), "council_updated", item.name, now=now(), locations=[loc.id for loc in item.locations])
     db.session.commit()
     return redirect(url_for("admin.council", council_id=item.id))

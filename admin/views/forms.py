@@ -24,6 +24,7 @@ from admin.builder_forms import (
 )
 from admin.forms import ActionForm
 from kiosk.extensions import db
+from kiosk.form_languages import missing_texts
 from kiosk.i18n import LANGUAGE_NAMES
 from kiosk.models import Form, FormVersion, Question, QuestionKind, Role, ShortLink
 from kiosk.operations import InvalidDraft
@@ -96,7 +97,8 @@ def form_detail(form_id: int):
     """Show a form's versions and the builder for its draft."""
     form = db.get_or_404(Form, form_id)
     return render_template(
-        "admin/form_detail.html", form=form, draft=builder.draft_of(form), kinds=KIND_LABELS, action=ActionForm()
+        "admin/form_detail.html", form=form, draft=builder.draft_of(form), kinds=KIND_LABELS, action=ActionForm(),
+        missing_texts=missing_texts,
     )
 
 
@@ -215,6 +217,12 @@ def form_publish(form_id: int):
     form = db.get_or_404(Form, form_id)
     draft = _draft(form)
     if ActionForm().validate():
+        if not draft.questions:
+            flash(_("Legg til minst ett spørsmål før du publiserer."), "error")
+            return redirect(url_for("admin.form_detail", form_id=form.id))
+        if any(missing_texts(draft).values()) and request.form.get("confirm_missing") != "1":
+            flash(_("Noen tekster mangler på nynorsk eller engelsk. Kryss av for at du vil publisere likevel."), "error")
+            return redirect(url_for("admin.form_detail", form_id=form.id, _anchor="missing-languages"))
         try:
             builder.publish_draft(db.session, draft, now=now())
         except builder.EmptyDraft:

@@ -136,7 +136,8 @@ def link_poster(code: str):
     if size not in SIZES or lang not in LANGUAGE_NAMES or link.form.published is None:
         abort(404)
     posters = _posters()
-    texts = posters.poster_texts(lang)
+    kinds = [q.kind.value for q in link.form.published.questions]
+    texts = posters.poster_texts(lang, posters.estimated_seconds(kinds))
     try:
         pdf = posters.poster_pdf(
             url=link_url(link.code), code=link.code, location_name=link.location.name,

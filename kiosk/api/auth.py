@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
 
 from flask import current_app, request
 
@@ -10,7 +9,6 @@ from kiosk.api.errors import BadRequest
 from kiosk.devices import NotPaired, authenticate
 from kiosk.extensions import db
 from kiosk.models import Device
-from kiosk.periods import local_today
 from kiosk.ratelimit import TokenBucket
 
 
@@ -23,20 +21,20 @@ def bearer_token() -> str | None:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-def device_from_request(now: datetime) -> Device | None:
+def device_from_request() -> Device | None:
     """Return the tablet behind the request's token, None without one; a bad token is 401."""
     token = bearer_token()
     if token is None:
         return None
     try:
-        return authenticate(db.session, token, today=local_today(current_app.config["TIMEZONE"], now))
+        return authenticate(db.session, token)
     except NotPaired:
         raise BadRequest("Authorization", "This tablet is not set up, or it was revoked.", 401, "not_paired") from None
 
 
-def require_device(now: datetime) -> Device:
+def require_device() -> Device:
     """Return the tablet behind the request's token; no token is 401 as well."""
-    device = device_from_request(now)
+    device = device_from_request()
     if device is None:
         raise BadRequest("Authorization", "This tablet is not set up.", 401, "not_paired")
     return device

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.models import FormVersion, Question, QuestionKind
-from kiosk.submissions import LinkTarget
+from kiosk.links import LinkTarget
 
 
 def link_json(target: LinkTarget, version: FormVersion) -> dict[str, Any]:

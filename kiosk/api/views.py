@@ -1,45 +1,45 @@
 """The JSON API used by the tablet kiosk and by phones: /api/v1."""
 from __future__ import annotations
 
+import re
 import uuid
-from dataclasses import replace
 from datetime import date, datetime, timezone
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 
-from kiosk.api.auth import bearer_token, device_from_request, throttle
+from kiosk.api.auth import device_from_request, throttle
+from kiosk.api.body import json_object
 from kiosk.api.errors import BadRequest
 from kiosk.api.openapi import openapi_document
 from kiosk.api.serialize import link_json
-from kiosk.database import begin_write
 from kiosk.extensions import db
-from kiosk.formspec import InvalidAnswer, spec_for, validate_answers
+from kiosk.formspec import InvalidAnswer
+from kiosk.links import LinkTarget, UnknownLink, resolve_link
 from kiosk.models import FormVersion
-from kiosk.periods import local_today
 from kiosk.submissions import (
+    EmptySubmission,
+    Given,
     IdempotencyConflict,
     InvalidDay,
-    LinkTarget,
-    UnknownLink,
+    Rules,
+    Stored,
+    UnknownVersion,
     body_hash,
-    check_day,
-    is_published_version,
-    resolve_link,
-    store_submission,
+    submit,
 )
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 FIELDS = {"link", "answers", "day", "burst", "version_id"}
+# Ids are PostgreSQL integers; anything outside never names a row, and must not reach the query.
+MAX_ID = 2**31 - 1
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @bp.get("/links/<code>")
 def get_link(code: str):
     """Return the form behind a short link."""
-    try:
-        target = resolve_link(db.session, code)
-    except UnknownLink:
-        raise BadRequest("link", "No active form has this link.", 404, "unknown_link") from None
+    target = _target(code)
     version = db.session.get_one(FormVersion, target.version_id)
     return jsonify(link_json(target, version))
 
@@ -47,50 +47,22 @@ def get_link(code: str):
 @bp.post("/submissions")
 def post_submission():
     """Store one submission; a retry with the same Idempotency-Key returns the first result."""
-    payload = _json_body()
+    payload = _submission_body()
     key = _idempotency_key()
-    now = datetime.now(timezone.utc)
-    # A phone's post reads and checks first, in a deferred transaction that blocks no one, and holds
-    # SQLite's write lock only for the inserts and the commit. A tablet's post writes from the start:
-    # authenticating it notes the day it was seen.
-    tablet = bearer_token() is not None
-    if tablet:
-        begin_write(db.session)
-    device = device_from_request(now)
+    device = device_from_request()
     if device is not None:
         throttle(device.id)
-    try:
-        target = resolve_link(db.session, payload["link"])
-    except UnknownLink:
-        raise BadRequest("link", "No active form has this link.", 404, "unknown_link") from None
-    # A tablet may send answers queued before it was moved: the link says where they were given.
-    target = _answered_version(target, payload.get("version_id"))
-    day = _reported_day(payload.get("day"), local_today(target.timezone, now))
-    try:
-        rows = validate_answers(spec_for(db.session, target.version_id), payload["answers"], _max_text())
-    except InvalidAnswer as error:
-        raise BadRequest(error.field, error.message) from None
-    if not tablet:
-        db.session.rollback()  # end the read; a link retired since then is honoured as a moment earlier
-        begin_write(db.session)
-    try:
-        stored = store_submission(
-            db.session,
-            target,
-            rows,
-            channel="kiosk" if device else "qr",
-            now=now,
-            day=day,
-            period_unit=current_app.config["TIME_BUCKET"],
-            key=key,
-            request_hash=body_hash(payload),
-            device_id=device.id if device else None,
-            burst=bool(payload.get("burst")) and device is not None,
-        )
-    except IdempotencyConflict:
-        raise BadRequest(
-            "Idempotency-Key", "This key was already used with a different body; make a new key.", 422
-        ) from None
+    given = Given(
+        answers=payload["answers"],
+        channel="kiosk" if device else "qr",
+        key=key,
+        body_hash=body_hash(payload),
+        day=_reported_day(payload.get("day")),
+        version_id=_version_id(payload.get("version_id")),
+        device_id=device.id if device else None,
+        burst=bool(payload.get("burst")) and device is not None,
+    )
+    stored = _submit(_target(payload["link"]), given)
     db.session.commit()
     response = jsonify(id=str(stored.id), status="stored")
     response.status_code = 201
@@ -99,18 +71,39 @@ def post_submission():
     return response
 
 
+def _submit(target: LinkTarget, given: Given) -> Stored:
+    """Run the submission service, turning its refusals into errors an integrator can act on."""
+    try:
+        return submit(db.session, target, given, now=datetime.now(timezone.utc), rules=Rules.from_config(current_app.config))
+    except InvalidAnswer as error:
+        raise BadRequest(error.field, error.message) from None
+    except EmptySubmission:
+        raise BadRequest("answers", "Nothing is answered: answer at least one question.", 422, "empty") from None
+    except UnknownVersion:
+        raise BadRequest("version_id", "This is not a published version of the link's form.") from None
+    except InvalidDay:
+        raise BadRequest("day", "day must not be in the future nor older than the kiosk may keep answers.") from None
+    except IdempotencyConflict:
+        raise BadRequest(
+            "Idempotency-Key", "This key was already used with a different body; make a new key.", 422
+        ) from None
+
+
 @bp.get("/openapi.json")
 def openapi():
     """Describe the API."""
     return jsonify(openapi_document())
 
 
-def _json_body() -> dict[str, Any]:
-    if not request.is_json:
-        raise BadRequest("body", "Send the submission as JSON with Content-Type: application/json.", 415)
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        raise BadRequest("body", "The body is not a JSON object.")
+def _target(code: str) -> LinkTarget:
+    try:
+        return resolve_link(db.session, code)
+    except UnknownLink:
+        raise BadRequest("link", "No active form has this link.", 404, "unknown_link") from None
+
+
+def _submission_body() -> dict[str, Any]:
+    payload = json_object()
     if not isinstance(payload.get("link"), str):
         raise BadRequest("link", "link must be the short link code, as a string.")
     if "answers" not in payload:
@@ -123,19 +116,12 @@ def _json_body() -> dict[str, Any]:
     return payload
 
 
-def _answered_version(target: LinkTarget, version_id: Any) -> LinkTarget:
-    """Return target with the form version the answers were given to, when the client names one.
-
-    A tablet may queue answers offline while staff publish a new version; those answers still mean
-    what they meant on the version that was shown.
-    """
-    if version_id is None or version_id == target.version_id:
-        return target
-    if not isinstance(version_id, int) or isinstance(version_id, bool):
+def _version_id(value: Any) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_ID:
         raise BadRequest("version_id", "version_id must be the id of the form version that was shown.")
-    if not is_published_version(db.session, target.form_id, version_id):
-        raise BadRequest("version_id", "This is not a published version of the link's form.")
-    return replace(target, version_id=version_id)
+    return value
 
 
 def _idempotency_key() -> uuid.UUID:
@@ -148,20 +134,15 @@ def _idempotency_key() -> uuid.UUID:
         raise BadRequest("Idempotency-Key", "The Idempotency-Key header must be a UUID.") from None
 
 
-def _reported_day(value: Any, today: date) -> date | None:
+def _reported_day(value: Any) -> date | None:
     if value is None:
         return None
-    try:
-        day = date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
-    except ValueError:
-        day = None
+    day = None
+    if isinstance(value, str) and ISO_DAY.fullmatch(value):
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            day = None
     if day is None:
         raise BadRequest("day", "day must be a date written YYYY-MM-DD.")
-    try:
-        return check_day(day, today, current_app.config["MAX_BACKDATE_DAYS"])
-    except InvalidDay:
-        raise BadRequest("day", "day must not be in the future nor older than the kiosk may keep answers.") from None
-
-
-def _max_text() -> int:
-    return current_app.config["MAX_FREE_TEXT"]
+    return day

@@ -8,6 +8,7 @@ from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAre
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
+from flask_babel import lazy_gettext as _l
 
 from kiosk.models import FormVersion, Question, QuestionKind
 from kiosk.models.types import pick
@@ -65,7 +66,10 @@ def _field_for(q: Question, lang: str, max_text: int) -> Any:
         return MultiCheckboxField(
             label, choices=[SelectChoice(str(o.id), pick(o.label, lang)) for o in q.options], validators=[Optional()]
         )
-    return TextAreaField(label, validators=[Optional(), Length(max=max_text)], render_kw={"maxlength": max_text})
+    # No maxlength: a browser would cut a pasted text silently. The server says kindly when it is too long,
+    # and keeps the text; a small script counts down near the limit.
+    too_long = _l("Teksten er for lang: %(length)d tegn. Gjør den kortere, til høyst %(max)d tegn. Teksten din er tatt vare på.")
+    return TextAreaField(label, validators=[Optional(), Length(max=max_text, message=too_long)], render_kw={"data-max": max_text, "maxlength": False})
 
 
 def raw_answers(form: PublicForm, version: FormVersion) -> dict[str, Any]:

@@ -7,13 +7,14 @@ from datetime import datetime, timezone
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from kiosk.database import begin_write
 from kiosk.extensions import db
-from kiosk.formspec import InvalidAnswer, spec_for, validate_answers
+from kiosk.formspec import InvalidAnswer
 from kiosk.i18n import LANGUAGE_NAMES, current_language
+from kiosk.links import LinkTarget, UnknownLink, resolve_link
 from kiosk.models import FormVersion
 from kiosk.public.forms import PublicForm, build_form_class, raw_answers
-from kiosk.submissions import IdempotencyConflict, LinkTarget, UnknownLink, body_hash, resolve_link, store_submission
+from kiosk.form_languages import languages_of, use_language_of
+from kiosk.submissions import EmptySubmission, Given, IdempotencyConflict, Rules, body_hash, submit
 
 bp = Blueprint("public", __name__)
 
@@ -23,7 +24,9 @@ def _load(code: str) -> tuple[LinkTarget, FormVersion]:
         target = resolve_link(db.session, code)
     except UnknownLink:
         abort(404)
-    return target, db.session.get_one(FormVersion, target.version_id)
+    version = db.session.get_one(FormVersion, target.version_id)
+    use_language_of(version)
+    return target, version
 
 
 def _render(target: LinkTarget, version: FormVersion, form: PublicForm, notice: str | None = None, status: int = 200):
@@ -35,7 +38,8 @@ def _render(target: LinkTarget, version: FormVersion, form: PublicForm, notice: 
             form=form,
             notice=notice,
             lang=current_language(),
-            languages=LANGUAGE_NAMES,
+            languages=languages_of(version),
+            max_text=current_app.config["MAX_FREE_TEXT"],
         ),
         status,
     )
@@ -45,7 +49,7 @@ def _render(target: LinkTarget, version: FormVersion, form: PublicForm, notice: 
 @bp.get("/s/")
 def enter_code():
     """Let a person type the code from a poster; a known code leads to its form."""
-    typed = request.args.get("code", "")
+    typed = request.args.get("code", "")[:40]
     if typed:
         try:
             target = resolve_link(db.session, typed)
@@ -62,14 +66,12 @@ def show_form(code: str):
     if code != target.code:
         return redirect(url_for(".show_form", code=target.code, lang=request.args.get("lang")))
     form_class = build_form_class(version, current_language(), current_app.config["MAX_FREE_TEXT"])
-    form = form_class(formdata=None)
-    return _render(target, version, form)
+    return _render(target, version, form_class(formdata=None))
 
 
 @bp.post("/s/<code>")
 def submit_form(code: str):
     """Store the answers from the form, or show it again with what was given and a kind note."""
-    begin_write(db.session)
     target, version = _load(code)
     lang = current_language()
     form = build_form_class(version, lang, current_app.config["MAX_FREE_TEXT"])()
@@ -82,21 +84,16 @@ def submit_form(code: str):
             notice = _("Noe i svaret kunne ikke lagres. Se over det som er merket, og trykk «Send» igjen.")
         return _render(target, version, form, notice, 400)
     raw = raw_answers(form, version)
+    given = Given(raw, "qr", key=_form_key(), body_hash=body_hash({"link": target.code, "answers": raw}))
     try:
-        rows = validate_answers(spec_for(db.session, version.id), raw, current_app.config["MAX_FREE_TEXT"])
-        store_submission(
-            db.session,
-            target,
-            rows,
-            channel="qr",
-            now=datetime.now(timezone.utc),
-            period_unit=current_app.config["TIME_BUCKET"],
-            key=_form_key(),
-            request_hash=body_hash({"link": target.code, "answers": raw}),
-        )
+        submit(db.session, target, given, now=datetime.now(timezone.utc), rules=Rules.from_config(current_app.config))
     except InvalidAnswer:
         db.session.rollback()
         notice = _("Noe i svaret kunne ikke lagres. Se over det som er merket, og trykk «Send» igjen.")
+        return _render(target, version, form, notice, 400)
+    except EmptySubmission:
+        db.session.rollback()
+        notice = _("Du har ikke svart på noe ennå. Velg et svar eller skriv noe, og trykk «Send». Alt er frivillig.")
         return _render(target, version, form, notice, 400)
     except IdempotencyConflict:
         db.session.rollback()
@@ -122,5 +119,5 @@ def thanks(code: str):
         version=version,
         lang=current_language(),
         again=request.args.get("again") == "1",
-        languages=LANGUAGE_NAMES,
+        languages=languages_of(version),
     )

@@ -8,11 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.api.serialize import link_json
-from kiosk.i18n import LANGUAGE_NAMES
+from kiosk.form_languages import languages_of
 from kiosk.models import Device, Form, FormVersion, ShortLink
 from kiosk.operations import create_link
 from kiosk.periods import local_today
-from kiosk.submissions import UnknownLink, resolve_link
+from kiosk.links import UnknownLink, resolve_link
 from kiosk.tablet.texts import all_texts
 
 
@@ -59,6 +59,6 @@ def kiosk_config(session: Session, device: Device, *, now: datetime, app_config:
         "max_backdate_days": app_config["MAX_BACKDATE_DAYS"],
         "burst_per_minute": app_config["KIOSK_BURST_PER_MINUTE"],
         "max_free_text": app_config["MAX_FREE_TEXT"],
-        "languages": LANGUAGE_NAMES,
+        "languages": languages_of(version),
         "texts": all_texts(),
     }

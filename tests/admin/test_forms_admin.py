@@ -190,8 +190,34 @@ def test_preview_language_links_do_not_change_the_staff_language(admin_client, b
     assert 'lang="nb"' in admin_client.get("/admin/forms").get_data(as_text=True)
 
 
+def test_publishing_with_missing_translations_warns_and_asks_first(admin_client, admin_post, session, built_form):
+    detail = admin_client.get(f"/admin/forms/{built_form}").get_data(as_text=True)
+    assert "Noen tekster mangler på andre språk" in detail
+    assert 'name="confirm_missing"' in detail
+    refused = admin_post(f"/admin/forms/{built_form}/publish", follow_redirects=True)
+    assert "Kryss av for at du vil publisere likevel" in refused.get_data(as_text=True)
+    assert draft(session, built_form).published_at is None
+    assert admin_post(f"/admin/forms/{built_form}/publish", {"confirm_missing": "1"}).status_code == 302
+    assert draft(session, built_form).published_at is not None
+    location = create_location(session, "Fyrlykta dagsenter", "day_centre", now=NOW)
+    session.commit()
+    code = admin_post("/admin/links", {"form": built_form, "location": location.id}).headers["Location"].rsplit("/", 1)[1]
+    # Respondents are offered only the languages the version fully has, and never get English
+    # buttons over Norwegian questions.
+    page = admin_client.get(f"/s/{code}?lang=en").get_data(as_text=True)
+    assert '<html lang="nb">' in page and 'hreflang="en"' not in page and 'hreflang="nn"' not in page
+    assert "Hvordan var dagen?" in page and ">Send<" in page
+
+
+def test_a_fully_translated_version_publishes_in_one_click(admin_post, session, link):
+    assert admin_post(f"/admin/forms/{link.form_id}/versions").status_code == 302
+    assert admin_post(f"/admin/forms/{link.form_id}/publish").status_code == 302
+    newest = draft(session, link.form_id)
+    assert newest.number == 2 and newest.published_at is not None
+
+
 def test_publish_puts_the_form_behind_its_link(admin_client, admin_post, session, built_form):
-    assert admin_post(f"/admin/forms/{built_form}/publish").status_code == 302
+    assert admin_post(f"/admin/forms/{built_form}/publish", {"confirm_missing": "1"}).status_code == 302
     assert draft(session, built_form).published_at is not None
     location = create_location(session, "Fyrlykta dagsenter", "day_centre", now=NOW)
     session.commit()
@@ -229,7 +255,7 @@ def test_editing_a_published_form_makes_version_2_and_old_answers_keep_version_1
     assert v2.number == 2 and v2.published_at is None and texts(v2) == texts(v1) and v2.title == v1.title
     edit = {"kind": "smiley", "shown_kind": "smiley", "text_nb": "Hvordan var uka?", "text_nn": "Korleis var veka?"}
     assert admin_post(f"/admin/forms/{link.form_id}/questions/{v2.questions[0].id}", edit).status_code == 302
-    assert admin_post(f"/admin/forms/{link.form_id}/publish").status_code == 302
+    assert admin_post(f"/admin/forms/{link.form_id}/publish", {"confirm_missing": "1"}).status_code == 302
     assert "Hvordan var uka?" in admin_client.get(f"/s/{link.code}").get_data(as_text=True)
     session.rollback()
     session.expire_all()

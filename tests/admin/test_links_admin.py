@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import subprocess
 
 import pytest
 from PIL import Image
@@ -112,3 +113,17 @@ def test_qr_code_alone_as_svg_and_png(admin_client, link):
 def test_unknown_codes_are_not_found(admin_client):
     assert admin_client.get("/admin/links/ZZZZZZ").status_code == 404
     assert admin_client.get("/admin/links/ZZZZZZ/qr.svg").status_code == 404
+
+
+@pytest.mark.parametrize(("drafts", "says"), [("one smiley", "det går fort"), ("every kind", "det tar et par minutter")])
+def test_poster_says_how_long_the_form_really_takes(admin_client, make_link, drafts, says, tmp_path):
+    from kiosk.models import QuestionKind
+    from kiosk.operations import QuestionDraft
+
+    one = [QuestionDraft(QuestionKind.SMILEY, {"nb": "Hvordan var dagen?"})]
+    link = make_link(one if drafts == "one smiley" else None)
+    pdf = tmp_path / "poster.pdf"
+    pdf.write_bytes(admin_client.get(f"/admin/links/{link.code}/poster.pdf?size=A4&lang=nb").data)
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    assert says in text
+    assert ("ett minutt" in text) is False

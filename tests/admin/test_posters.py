@@ -170,3 +170,60 @@ def test_a_question_as_title_shrinks_to_fit_one_page(lang: str, tmp_path: Path) 
     path = render(tmp_path / "title.pdf", lang=lang, title="Hvordan har du det på Solsiden aktivitetshus denne uka?")
     assert re.search(r"^Pages:\s+1$", run("pdfinfo", path), re.M)
     assert decode(rasterise(path)) == [URL]
+
+
+def words_outside_the_page(pdf: Path) -> list[str]:
+    """Return the words poppler finds (with their boxes) that lie outside the page, even partly."""
+    html = run("pdftotext", "-bbox", pdf, "-")
+    width, height = (float(v) for v in re.search(r'<page width="([\d.]+)" height="([\d.]+)"', html).groups())
+    outside = []
+    for x_min, y_min, x_max, y_max, word in re.findall(
+        r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">([^<]*)</word>', html
+    ):
+        if float(x_min) < 0 or float(y_min) < 0 or float(x_max) > width or float(y_max) > height:
+            outside.append(word)
+    return outside
+
+
+@pytest.mark.parametrize("size", ["A4", "A3"])
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [
+        ("nb", "Brukerundersøkelse"),
+        ("nb", "Brukerundersøkelsesresultatgjennomgangen"),
+        ("nn", "Brukarundersøkingsresultatgjennomgangen"),
+        ("en", "Incomprehensibilities"),
+        ("nb", "Xqzwvbnmlkjhgfdsapoiuytrewq"),  # no dictionary can break this one: it must shrink
+    ],
+)
+def test_no_text_lies_outside_the_page(size: str, lang: str, title: str, tmp_path: Path) -> None:
+    path = render(tmp_path / "word.pdf", size=size, lang=lang, title=title,
+                  location_name="Frisklivssentralensaktivitetshusavdelingen")
+    assert words_outside_the_page(path) == []
+    assert re.search(r"^Pages:\s+1$", run("pdfinfo", path), re.M)
+
+
+def test_the_words_outside_check_can_fail(tmp_path: Path) -> None:
+    """The check above finds a word that runs off the page when nothing breaks or shrinks it."""
+    pdf = tmp_path / "off.pdf"
+    HTML(string='<style>@page { size: A4; margin: 10mm } p { font-size: 80pt; white-space: nowrap }</style>'
+                '<p>Brukerundersøkelsesresultatgjennomgangen</p>').write_pdf(pdf)
+    assert words_outside_the_page(pdf) != []
+
+
+@pytest.mark.parametrize(
+    ("kinds", "nb", "en"),
+    [
+        (["smiley"], "det går fort", "it only takes a moment"),
+        (["smiley", "scale", "yes_no", "single_choice"], "det tar omtrent ett minutt", "it takes about a minute"),
+        (["smiley", "scale", "yes_no", "single_choice", "multiple_choice", "free_text", "free_text"],
+         "det tar et par minutter", "it takes a couple of minutes"),
+        (["free_text"] * 6, "det tar noen minutter", "it takes a few minutes"),
+    ],
+)
+def test_the_poster_says_how_long_the_form_takes(kinds: list[str], nb: str, en: str) -> None:
+    from admin.posters import estimated_seconds
+
+    seconds = estimated_seconds(kinds)
+    assert nb in poster_texts("nb", seconds)["invitation"]
+    assert en in poster_texts("en", seconds)["invitation"]

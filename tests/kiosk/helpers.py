@@ -48,3 +48,13 @@ def post_json(client, body: Any, key: str | None = None, **headers: str):
     return client.post(
         "/api/v1/submissions", json=body, headers={"Idempotency-Key": key or str(uuid.uuid4()), **headers}
     )
+
+
+def rating(link, value: int = 4) -> dict[str, Any]:
+    """Return answers that rate the first question (a smiley) of a link's form, in the API's shape."""
+    return {str(link.form.published.questions[0].id): value}
+
+
+def first_rating(form_json: dict[str, Any], value: int = 4) -> dict[str, Any]:
+    """Return answers that rate the first question (a smiley) of the API's form description."""
+    return {form_json["form"]["questions"][0]["id"]: value}

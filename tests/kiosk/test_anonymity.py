@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import MetaData, create_engine, select
 
-from tests.kiosk.helpers import csrf_token, full_answers, submission_key
+from tests.kiosk.helpers import csrf_token, full_answers, rating, submission_key
 
 UA = "CanaryBrowser/7.7 (SiifraProbe; Linux)"
 REFERRER = "https://referrer.example/canary-page?who=someone"
@@ -126,7 +126,7 @@ def test_submissions_do_not_keep_arrival_order(client, session, link):
     ids = []
     for _ in range(30):
         response = client.post(
-            "/api/v1/submissions", json={"link": link.code, "answers": {}}, headers={"Idempotency-Key": str(uuid.uuid4())}
+            "/api/v1/submissions", json={"link": link.code, "answers": rating(link)}, headers={"Idempotency-Key": str(uuid.uuid4())}
         )
         ids.append(response.get_json()["id"])
     assert all(uuid.UUID(i).version == 4 for i in ids)
@@ -166,7 +166,7 @@ def test_gunicorn_logs_nothing_identifying(database_url, link, tmp_path: Path):
                 _get(base + path)
             request = urllib.request.Request(
                 base + "/api/v1/submissions",
-                data=json.dumps({"link": link.code, "answers": {}}).encode(),
+                data=json.dumps({"link": link.code, "answers": rating(link)}).encode(),
                 headers={**HEADERS, "Content-Type": "application/json", "Idempotency-Key": str(uuid.uuid4())},
             )
             with urllib.request.urlopen(request, timeout=10) as response:
@@ -219,7 +219,7 @@ def test_the_development_server_logs_no_client(live_server, link, caplog):
     _get(f"{live_server.url}/s/{link.code}?who=someone")
     request = urllib.request.Request(
         f"{live_server.url}/api/v1/submissions",
-        data=json.dumps({"link": link.code, "answers": {}}).encode(),
+        data=json.dumps({"link": link.code, "answers": rating(link)}).encode(),
         headers={**HEADERS, "Content-Type": "application/json", "Idempotency-Key": str(uuid.uuid4())},
     )
     with urllib.request.urlopen(request, timeout=10) as response:

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from kiosk.models import Answer, IdempotencyKey, Submission
-from tests.kiosk.helpers import count, full_answers, post_json, questions_by_kind
+from tests.kiosk.helpers import count, first_rating, full_answers, post_json, questions_by_kind
 
 
 
@@ -62,10 +62,18 @@ def test_every_kind_is_stored(client, session, form_json):
     assert submission.period_unit == "day"
 
 
-def test_nothing_answered_is_still_a_submission(client, session, form_json):
-    response = post_json(client, {"link": form_json["link"], "answers": {}})
-    assert response.status_code == 201
-    assert count(session, Submission) == 1
+@pytest.mark.parametrize("answers", [{}, "nulls", "blank text"])
+def test_nothing_answered_stores_nothing_and_says_so(client, session, form_json, answers):
+    questions = questions_by_kind(form_json)
+    if answers == "nulls":
+        answers = {q["id"]: None for q in questions.values()}
+    elif answers == "blank text":
+        answers = {questions["free_text"]["id"]: "  \n\t "}
+    response = post_json(client, {"link": form_json["link"], "answers": answers})
+    assert response.status_code == 422
+    assert response.get_json()["field"] == "answers"
+    assert response.get_json()["error"] == "empty"
+    assert count(session, Submission) == 0
     assert count(session, Answer) == 0
 
 
@@ -273,7 +281,7 @@ def test_reported_day_is_kept_as_the_period(client, session, form_json):
     from kiosk.periods import local_today
 
     day = local_today("Europe/Oslo", datetime.now(timezone.utc)) - timedelta(days=3)
-    response = post_json(client, {"link": form_json["link"], "answers": {}, "day": day.isoformat()})
+    response = post_json(client, {"link": form_json["link"], "answers": first_rating(form_json), "day": day.isoformat()})
     assert response.status_code == 201
     assert session.scalar(select(Submission.period)) == day
 

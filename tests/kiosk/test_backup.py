@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from kiosk.models import Submission
+from tests.kiosk.helpers import rating
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,11 +22,11 @@ def test_backup_and_restore_round_trip(app, client, session, link, tmp_path):
     (instance / "siifra.sqlite3").symlink_to(db_file)
     env = {"SIIFRA_INSTANCE_PATH": str(instance), "PATH": "/usr/bin:/bin"}
     for _ in range(3):
-        client.post("/api/v1/submissions", json={"link": link.code, "answers": {}}, headers={"Idempotency-Key": str(uuid.uuid4())})
+        client.post("/api/v1/submissions", json={"link": link.code, "answers": rating(link)}, headers={"Idempotency-Key": str(uuid.uuid4())})
     made = subprocess.run([sys.executable, ROOT / "deploy/backup.py", "backup", str(tmp_path / "backups")], env=env, capture_output=True, text=True, check=True)
     copy = Path(made.stdout.strip())
     assert copy.exists()
-    client.post("/api/v1/submissions", json={"link": link.code, "answers": {}}, headers={"Idempotency-Key": str(uuid.uuid4())})
+    client.post("/api/v1/submissions", json={"link": link.code, "answers": rating(link)}, headers={"Idempotency-Key": str(uuid.uuid4())})
     session.rollback()
     assert session.scalar(select(func.count()).select_from(Submission)) == 4
     session.close()

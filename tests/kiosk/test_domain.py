@@ -10,7 +10,7 @@ from kiosk.models import IdempotencyKey, Option, Question, QuestionKind
 from kiosk.models.immutability import PublishedFormChanged
 from kiosk.operations import InvalidDraft, QuestionDraft, add_version, publish
 from kiosk.periods import local_today, period_label, period_start
-from tests.kiosk.helpers import post_json
+from tests.kiosk.helpers import post_json, rating
 
 
 def test_codes_use_no_look_alikes():
@@ -42,7 +42,7 @@ def test_periods():
 def test_expired_keys_are_deleted(client, session, link, app):
     from kiosk.submissions import expire_idempotency_keys
 
-    post_json(client, {"link": link.code, "answers": {}})
+    post_json(client, {"link": link.code, "answers": rating(link)})
     session.rollback()
     created = session.scalar(select(IdempotencyKey.created_on))
     assert expire_idempotency_keys(session, created.replace(day=created.day), days=7) == 0
@@ -101,6 +101,6 @@ def test_invalid_drafts_are_refused(session, link, draft):
 
 
 def test_submission_ids_are_uuid4(client, link):
-    ids = {post_json(client, {"link": link.code, "answers": {}}).get_json()["id"] for _ in range(5)}
+    ids = {post_json(client, {"link": link.code, "answers": rating(link)}).get_json()["id"] for _ in range(5)}
     assert len(ids) == 5
     assert all(uuid.UUID(i).version == 4 for i in ids)

@@ -66,16 +66,20 @@ def test_lower_case_code_redirects_to_canonical(client, link):
     assert response.headers["Location"].endswith(f"/s/{link.code}")
 
 
-@pytest.mark.parametrize("path", ["/s/ZZZZZZ", "/s/abc", "/s/ZZZZZZ/takk"])
-def test_unknown_code_is_a_kind_404(client, link, path):
+@pytest.mark.parametrize("path,typed", [("/s/ZZZZZZ", "ZZZZZZ"), ("/s/abc", "abc"), ("/s/ZZZZZZ/takk", "ZZZZZZ")])
+def test_unknown_code_is_a_kind_404_with_a_way_to_try_another(client, link, path, typed):
     response = client.get(path)
     assert response.status_code == 404
-    assert "Vi finner ikke denne siden" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert f"Vi finner ingen skjema med koden {typed}" in html
+    assert 'name="code"' in html and f'value="{typed}"' in html  # the typed code, ready to correct
+    again = client.get(f"/s/?code={link.code}")
+    assert again.status_code == 302 and again.headers["Location"].endswith(f"/s/{link.code}")
 
 
 def test_unknown_code_404_in_english(client, link):
     response = client.get("/s/ZZZZZZ?lang=en")
-    assert "We cannot find this page" in response.get_data(as_text=True)
+    assert "We cannot find a form with the code ZZZZZZ" in response.get_data(as_text=True)
 
 
 def test_privacy_headers(client, link):
@@ -87,6 +91,11 @@ def test_privacy_headers(client, link):
         assert response.headers["Referrer-Policy"] == "no-referrer"
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["Cache-Control"] == "no-store"
+
+
+def _smiley(link, value: int = 4) -> dict[str, str]:
+    """Return form data that picks a face on the link's first (smiley) question."""
+    return {f"q{link.form.published.questions[0].id}": str(value)}
 
 
 def _form_data(html, form_json, **overrides):
@@ -131,11 +140,15 @@ def test_every_kind_is_stored_from_the_form(client, session, link, form_json):
     assert thanks.headers["Cache-Control"] == "no-store"
 
 
-def test_empty_form_is_fine(client, session, link):
-    html = client.get(f"/s/{link.code}").get_data(as_text=True)
-    data = {"csrf_token": csrf_token(html), "submission_key": submission_key(html)}
-    assert client.post(f"/s/{link.code}", data=data).status_code == 302
-    assert count(session, Submission) == 1
+@pytest.mark.parametrize("lang,words", [("nb", "Du har ikke svart på noe ennå"), ("en", "You have not answered anything yet")])
+def test_sending_nothing_stores_nothing_and_says_so_kindly(client, session, link, lang, words):
+    html = client.get(f"/s/{link.code}?lang={lang}").get_data(as_text=True)
+    blank_text = {f"q{q.id}": "   " for q in link.form.published.questions if q.kind.value == "free_text"}
+    data = {"csrf_token": csrf_token(html), "submission_key": submission_key(html), "lang": lang, **blank_text}
+    response = client.post(f"/s/{link.code}", data=data)
+    assert response.status_code == 400
+    assert words in response.get_data(as_text=True)
+    assert count(session, Submission) == 0
     assert count(session, Answer) == 0
 
 
@@ -236,9 +249,14 @@ def test_tampered_values_keep_the_rest(client, session, link, form_json, kind, v
 def test_too_long_text_is_refused_kindly(client, session, link, form_json):
     html = client.get(f"/s/{link.code}").get_data(as_text=True)
     q = questions_by_kind(form_json)
-    response = client.post(f"/s/{link.code}", data=_form_data(html, form_json, **{f"q{q['free_text']['id']}": "x" * 2500}))
+    typed = "Mer tid ute. " * 200  # 2,600 characters
+    response = client.post(f"/s/{link.code}", data=_form_data(html, form_json, **{f"q{q['free_text']['id']}": typed}))
     assert response.status_code == 400
-    assert "Dette svaret kunne ikke brukes" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Teksten er for lang: 2600 tegn. Gjør den kortere, til høyst 2000 tegn." in page
+    assert typed.strip() in page  # nothing typed is lost
+    assert "maxlength" not in page  # a browser would cut a pasted text silently
+    assert 'data-max="2000"' in page and "tegn igjen" in page  # the counter's texts
     assert count(session, Submission) == 0
 
 
@@ -254,7 +272,7 @@ def test_day_bucket_by_default(client, session, link):
     from kiosk.periods import local_today
 
     html = client.get(f"/s/{link.code}").get_data(as_text=True)
-    client.post(f"/s/{link.code}", data={"csrf_token": csrf_token(html), "submission_key": submission_key(html)})
+    client.post(f"/s/{link.code}", data={"csrf_token": csrf_token(html), "submission_key": submission_key(html), **_smiley(link)})
     submission = session.scalars(select(Submission)).one()
     assert submission.period_unit == "day"
     assert submission.period == local_today("Europe/Oslo", datetime.now(timezone.utc))
@@ -267,7 +285,7 @@ class TestWeekBucket:
 
     def test_period_is_the_monday_of_the_week(self, client, session, link):
         html = client.get(f"/s/{link.code}").get_data(as_text=True)
-        client.post(f"/s/{link.code}", data={"csrf_token": csrf_token(html), "submission_key": submission_key(html)})
+        client.post(f"/s/{link.code}", data={"csrf_token": csrf_token(html), "submission_key": submission_key(html), **_smiley(link)})
         submission = session.scalars(select(Submission)).one()
         assert submission.period_unit == "week"
         assert submission.period.weekday() == 0

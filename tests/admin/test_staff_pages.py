@@ -1,0 +1,28 @@
+"""Staff pages a review found awkward: choosing a council's places at once, copying an invitation link."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from kiosk.models import Council, LocationKind
+from kiosk.operations import create_location
+from tests.conftest import NOW
+
+
+def test_a_new_council_gets_its_places_when_it_is_made(admin_client, admin_post, session):
+    places = [create_location(session, name, LocationKind.DAY_CENTRE, now=NOW) for name in ("Fyrlykta", "Verkstedet", "Øran")]
+    session.commit()
+    page = admin_client.get("/admin/councils").get_data(as_text=True)
+    assert all(f'value="{place.id}"' in page for place in places)
+    response = admin_post("/admin/councils", {"name": "Brukerrådet i sentrum", "locations": [places[0].id, places[2].id, "x", "99999"]})
+    assert response.status_code == 302
+    session.rollback()
+    council = session.scalars(select(Council)).one()
+    assert [loc.name for loc in council.locations] == ["Fyrlykta", "Øran"]
+
+
+def test_the_invitation_link_is_shown_whole_with_a_copy_button(admin_client, admin_post):
+    response = admin_post("/admin/users/invite", {"name": "Kari", "email": "kari@example.no", "role": "moderator", "council": "0"})
+    html = response.get_data(as_text=True)
+    assert '<textarea id="invitation-link" class="copy" readonly' in html
+    assert "http://127.0.0.1:5000/admin/invitation/" in html
+    assert 'data-copy="invitation-link"' in html and "Kopier lenken" in html
