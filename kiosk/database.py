@@ -58,6 +58,20 @@ def _is_sqlite(dbapi_connection: Any) -> bool:
     return type(dbapi_connection).__module__.startswith("sqlite3")
 
 
+def in_write_transaction(session: Session | scoped_session[Session]) -> bool:
+    """Return True when the session's transaction may write without an upgrade.
+
+    On SQLite that is a transaction begun with begin_write (BEGIN IMMEDIATE); PostgreSQL takes row locks
+    as it goes, so any open transaction counts.
+    """
+    if isinstance(session, scoped_session):
+        session = session()
+    if not session.in_transaction():
+        return False
+    connection = session.connection()
+    return connection.dialect.name != "sqlite" or bool(connection.get_execution_options().get("siifra_write"))
+
+
 def begin_write(session: Session | scoped_session[Session]) -> None:
     """Start the session's transaction as a write transaction; call before the first query."""
     if isinstance(session, scoped_session):

@@ -12,15 +12,17 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Mapping
 
-from sqlalchemy import Date, Uuid, bindparam, delete, insert, text, update
+from sqlalchemy import Date, bindparam, delete, insert, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from kiosk.database import begin_write
+from kiosk.database import begin_write, in_write_transaction
 from kiosk.formspec import AnswerRow, spec_for, validate_answers
 from kiosk.hashing import sha256_hex
+from kiosk.ids import period_id
 from kiosk.links import LinkTarget
 from kiosk.models import Answer, Device, FormVersion, IdempotencyKey, Submission
+from kiosk.models.types import UuidBytes
 from kiosk.periods import local_today, period_start
 
 
@@ -83,8 +85,8 @@ _CLAIM_KEY = text(
     "INSERT INTO idempotency_key (key, body_hash, submission_id, created_on) "
     "VALUES (:key, :body_hash, :submission_id, :created_on) ON CONFLICT (key) DO NOTHING RETURNING key"
 ).bindparams(
-    bindparam("key", type_=Uuid()),
-    bindparam("submission_id", type_=Uuid()),
+    bindparam("key", type_=UuidBytes()),
+    bindparam("submission_id", type_=UuidBytes()),
     bindparam("created_on", type_=Date()),
 )
 # A day, not a time: staff see that a tablet has gone quiet, and nothing finer.
@@ -107,18 +109,20 @@ def submit(session: Session, target: LinkTarget, given: Given, *, now: datetime,
     rows = validate_answers(spec_for(session, target.version_id), given.answers, rules.max_text)
     if not rows:
         raise EmptySubmission()
-    # Everything so far only read, in a deferred transaction that blocks no one. It ends here (a link
-    # retired meanwhile is honoured as a moment earlier), and the write lock is held for the inserts only.
-    session.rollback()
-    begin_write(session)
+    if not in_write_transaction(session):
+        # Everything so far only read, in a deferred transaction that blocks no one. It ends here (a
+        # link retired meanwhile is honoured as a moment earlier); the write lock covers the inserts only.
+        session.rollback()
+        begin_write(session)
     connection = session.connection()
     if given.device_id is not None:
         connection.execute(_SEEN, {"device": given.device_id, "today": today})
-    submission_id = uuid.uuid4()
+    period = period_start(day, rules.period_unit)
+    submission_id = period_id(period)
     if given.key is not None:
         if not _claim_key(connection, given.key, given.body_hash or "", submission_id, today):
             return _replay(session, given.key, given.body_hash or "")
-    _store(connection, target, rows, given, submission_id, period_start(day, rules.period_unit), rules.period_unit)
+    _store(connection, target, rows, given, submission_id, period, rules.period_unit)
     return Stored(submission_id)
 
 
@@ -144,14 +148,14 @@ def _store(
         _INSERT_ANSWERS,
         [
             {
-                "id": uuid.uuid4(),
                 "submission_id": submission_id,
+                "position": position,
                 "question_id": r.question_id,
                 "number": r.number,
                 "option_id": r.option_id,
                 "text": r.text,
             }
-            for r in rows
+            for position, r in enumerate(rows)
         ],
     )
 

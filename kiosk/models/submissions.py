@@ -1,32 +1,44 @@
 """Anonymous submissions, their answers and the idempotency keys that make retries safe.
 
-Nothing here may point to a person: ids are random UUIDs, time is a coarse period (a day or an ISO
-week), and on SQLite the tables are WITHOUT ROWID so that storage order is key order, not arrival order.
+Nothing here may point to a person. Time is a coarse period (a day or an ISO week). Ids start with
+the period and are random after it (kiosk/ids.py); the tables are WITHOUT ROWID on SQLite, so rows
+are stored in id order: a period's rows lie together, in an order that says nothing about arrival.
+Answers are keyed by their submission, so they sit right next to it, and a period's answers are one
+range of the key too. There are no secondary indexes: every query the product runs reads a range of
+periods by primary key.
+
+Answers have no foreign keys to questions and options on purpose: published versions never change
+(kiosk/models/immutability.py) and answers are checked against them before they are stored; a
+foreign key without an index would make SQLite scan every answer whenever a draft loses a question.
+The keys to submission are deferrable and do not cascade, so that kiosk/storage.py can rewrite a
+closed period on PostgreSQL in one transaction; deleting goes through kiosk/storage.py as well.
 """
 from __future__ import annotations
 
 import uuid
 from datetime import date
 
-from sqlalchemy import ForeignKey, Index, String, Text, Uuid, false
+from sqlalchemy import ForeignKey, SmallInteger, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kiosk.models.base import Base
+from kiosk.models.types import UuidBytes
 
 WITHOUT_ROWID = {"sqlite_with_rowid": False}
+DEFERRED = {"deferrable": True, "initially": "DEFERRED"}
 
 
 class Submission(Base):
     """One person's answers to one form version, at one location, in one period."""
 
     __tablename__ = "submission"
-    __table_args__ = (Index("ix_submission_location_period", "location_id", "period"), WITHOUT_ROWID)
+    __table_args__ = (WITHOUT_ROWID,)
 
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    form_version_id: Mapped[int] = mapped_column(ForeignKey("form_version.id"), index=True)
+    id: Mapped[uuid.UUID] = mapped_column(UuidBytes, primary_key=True)
+    form_version_id: Mapped[int] = mapped_column(ForeignKey("form_version.id"))
     location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
     # "qr" for a phone that came through a poster, "kiosk" for a paired tablet.
-    channel: Mapped[str] = mapped_column(String(8))
+    channel: Mapped[str] = mapped_column(String(12))
     # The first day of the period the answers were given in; period_unit says "day" or "week".
     period: Mapped[date] = mapped_column()
     period_unit: Mapped[str] = mapped_column(String(4))
@@ -35,7 +47,7 @@ class Submission(Base):
     # Given as part of a burst of taps on one tablet (someone hammering the faces); kept, shown apart.
     burst: Mapped[bool] = mapped_column(default=False, server_default=false())
 
-    answers: Mapped[list[Answer]] = relationship(back_populates="submission", cascade="all, delete-orphan")
+    answers: Mapped[list[Answer]] = relationship(back_populates="submission", order_by="Answer.position")
 
 
 class Answer(Base):
@@ -44,11 +56,14 @@ class Answer(Base):
     __tablename__ = "answer"
     __table_args__ = (WITHOUT_ROWID,)
 
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    submission_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("submission.id", ondelete="CASCADE"), index=True)
-    question_id: Mapped[int] = mapped_column(ForeignKey("question.id"), index=True)
+    submission_id: Mapped[uuid.UUID] = mapped_column(
+        UuidBytes, ForeignKey("submission.id", **DEFERRED), primary_key=True
+    )
+    # The answer's place within its submission (a multiple choice gives one row per option).
+    position: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    question_id: Mapped[int] = mapped_column()
     number: Mapped[int | None] = mapped_column(default=None)
-    option_id: Mapped[int | None] = mapped_column(ForeignKey("option.id"), default=None)
+    option_id: Mapped[int | None] = mapped_column(default=None)
     text: Mapped[str | None] = mapped_column(Text, default=None)
 
     submission: Mapped[Submission] = relationship(back_populates="answers")
@@ -60,10 +75,8 @@ class IdempotencyKey(Base):
     __tablename__ = "idempotency_key"
     __table_args__ = (WITHOUT_ROWID,)
 
-    key: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    key: Mapped[uuid.UUID] = mapped_column(UuidBytes, primary_key=True)
     body_hash: Mapped[str] = mapped_column(String(64))
     # Deferred: the key is claimed first, in the same transaction, before its submission exists.
-    submission_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("submission.id", ondelete="CASCADE", deferrable=True, initially="DEFERRED")
-    )
-    created_on: Mapped[date] = mapped_column(index=True)
+    submission_id: Mapped[uuid.UUID] = mapped_column(UuidBytes, ForeignKey("submission.id", **DEFERRED))
+    created_on: Mapped[date] = mapped_column()

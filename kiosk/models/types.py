@@ -4,8 +4,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Enum
-from sqlalchemy.types import TypeDecorator
+import uuid
+
+from sqlalchemy import JSON, Enum, LargeBinary
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 # A text in each language: {"nb": "...", "nn": "...", "en": "..."}.
 Texts = dict[str, str]
@@ -21,6 +25,31 @@ class TextsType(TypeDecorator[Texts]):
         if value is None:
             return None
         return {lang: str(text) for lang, text in value.items() if text}
+
+
+class UuidBytes(TypeDecorator[uuid.UUID]):
+    """A UUID stored in 16 bytes: BLOB on SQLite (not 32 characters of text), uuid on PostgreSQL.
+
+    Both compare byte by byte, so ranges of period-prefixed ids (kiosk/ids.py) work on either.
+    """
+
+    impl = LargeBinary(16)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(postgresql.UUID(as_uuid=True))
+        return dialect.type_descriptor(LargeBinary(16))
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None or dialect.name == "postgresql":
+            return value
+        return value.bytes
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> uuid.UUID | None:
+        if value is None or isinstance(value, uuid.UUID):
+            return value
+        return uuid.UUID(bytes=bytes(value))
 
 
 def pick(texts: Texts | None, lang: str, fallback: str = "nb") -> str:

@@ -100,7 +100,12 @@ def test_invalid_drafts_are_refused(session, link, draft):
     session.rollback()
 
 
-def test_submission_ids_are_uuid4(client, link):
-    ids = {post_json(client, {"link": link.code, "answers": rating(link)}).get_json()["id"] for _ in range(5)}
+def test_submission_ids_are_the_period_then_random(client, session, link):
+    from kiosk.ids import period_of
+    from kiosk.models import Submission
+
+    ids = {uuid.UUID(post_json(client, {"link": link.code, "answers": rating(link)}).get_json()["id"]) for _ in range(5)}
     assert len(ids) == 5
-    assert all(uuid.UUID(i).version == 4 for i in ids)
+    assert all(i.version == 8 for i in ids)
+    session.rollback()
+    assert {period_of(i) for i in ids} == {session.scalars(select(Submission.period)).first()}

@@ -78,3 +78,95 @@ def test_answers_survive_every_upgrade(app):
             assert connection.execute(text("SELECT text FROM answer")).scalar() == "kept"
             assert connection.execute(text("SELECT count(*) FROM idempotency_key")).scalar() == 1
             assert connection.execute(text("SELECT burst FROM submission")).scalar() in (False, 0)
+
+
+STORAGE = "44a6da9a8dac"
+
+
+def _old_layout_rows(connection, submissions: int = 40) -> dict:
+    """Insert submissions with answers and keys in the layout before period ids; return what went in."""
+    import random
+    import uuid
+    from datetime import date, timedelta
+
+    import sqlalchemy as sa
+
+    connection.exec_driver_sql(
+        "INSERT INTO location (id, name, kind, timezone, created_at, idle_reset_seconds, opening_hours, sleep_outside_hours) "
+        "VALUES (1, 'Sted', 'day_centre', 'Europe/Oslo', '2026-01-01 10:00:00', 60, '{}', false)"
+    )
+    connection.exec_driver_sql("INSERT INTO form (id, name, created_at) VALUES (1, 'Skjema', '2026-01-01 10:00:00')")
+    connection.exec_driver_sql(
+        "INSERT INTO form_version (id, form_id, number, title, intro, published_at) VALUES (1, 1, 1, '{\"nb\": \"T\"}', '{}', '2026-01-01 10:00:00')"
+    )
+    for qid, kind in ((7, "smiley"), (8, "multiple_choice"), (9, "free_text")):
+        connection.exec_driver_sql(
+            "INSERT INTO question (id, form_version_id, position, kind, text, help, scale_min_label, scale_max_label) "
+            f"VALUES ({qid}, 1, {qid}, '{kind}', '{{\"nb\": \"Q\"}}', '{{}}', '{{}}', '{{}}')"
+        )
+    for oid in (30, 31, 32, 33):
+        connection.exec_driver_sql(f"INSERT INTO option (id, question_id, position, label) VALUES ({oid}, 8, {oid}, '{{\"nb\": \"O\"}}')")
+    submission = sa.table("submission", *[sa.column(c) for c in ("form_version_id", "location_id", "channel", "period", "period_unit", "burst")], sa.column("id", sa.Uuid()))
+    answer = sa.table("answer", sa.column("id", sa.Uuid()), sa.column("submission_id", sa.Uuid()), *[sa.column(c) for c in ("question_id", "number", "option_id", "text")])
+    key = sa.table("idempotency_key", sa.column("key", sa.Uuid()), sa.column("submission_id", sa.Uuid()), sa.column("body_hash"), sa.column("created_on", sa.Date()))
+    expected = {}
+    for n in range(submissions):
+        sid = uuid.uuid4()
+        period = date(2026, 1, 5) + timedelta(days=n % 9)
+        connection.execute(submission.insert(), {"id": sid, "form_version_id": 1, "location_id": 1, "channel": "qr",
+                                                 "period": period, "period_unit": "day", "burst": False})
+        rows = [(7, n % 5 + 1, None, None), (8, None, 30 + n % 3, None), (8, None, 33, None), (9, None, None, f"tekst {n}")]
+        random.shuffle(rows)
+        for question_id, number, option_id, text in rows:
+            connection.execute(answer.insert(), {"id": uuid.uuid4(), "submission_id": sid, "question_id": question_id,
+                                                 "number": number, "option_id": option_id, "text": text})
+        connection.execute(key.insert(), {"key": uuid.uuid4(), "submission_id": sid, "body_hash": f"hash {n}", "created_on": period})
+        expected[f"tekst {n}"] = (period, sorted(rows, key=lambda r: (r[0], r[2] or 0, r[1] or 0)), f"hash {n}")
+    return expected
+
+
+def test_period_ids_migration_keeps_every_answer_both_ways(app):
+    """Upgrading re-ids every submission by its period and keys answers by submission; nothing is lost either way."""
+    from sqlalchemy import text
+
+    from kiosk.ids import period_of
+
+    with app.app_context():
+        downgrade(revision="e4b2510d65fe")
+        with db.engine.begin() as connection:
+            expected = _old_layout_rows(connection)
+        upgrade()
+        from kiosk.models import Submission
+        from sqlalchemy import select
+        from sqlalchemy.orm import Session
+
+        with Session(db.engine) as session:
+            for submission in session.scalars(select(Submission)):
+                assert period_of(submission.id) == submission.period
+                assert submission.id.version == 8
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM answer")).scalar() == 4 * len(expected)
+            assert connection.execute(text("SELECT count(*) FROM idempotency_key")).scalar() == len(expected)
+        with Session(db.engine) as session:
+            from kiosk.models import Answer
+
+            from kiosk.models import IdempotencyKey
+
+            for body, (period, rows, body_hash) in expected.items():
+                answer = session.scalars(select(Answer).where(Answer.text == body)).one()
+                key = session.scalars(select(IdempotencyKey).where(IdempotencyKey.submission_id == answer.submission_id)).one()
+                assert key.body_hash == body_hash
+                given = sorted((a.question_id, a.number, a.option_id, a.text) for a in answer.submission.answers)
+                assert given == sorted(rows, key=lambda r: (r[0], r[1] or 0, r[2] or 0))
+                assert sorted(a.position for a in answer.submission.answers) == [0, 1, 2, 3]
+                assert answer.submission.period == period
+        downgrade(revision="e4b2510d65fe")
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM submission")).scalar() == len(expected)
+            assert connection.execute(text("SELECT count(*) FROM answer")).scalar() == 4 * len(expected)
+            assert connection.execute(text("SELECT count(*) FROM idempotency_key")).scalar() == len(expected)
+            assert {r[0] for r in connection.execute(text("SELECT text FROM answer WHERE text IS NOT NULL"))} == set(expected)
+        upgrade()
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM answer")).scalar() == 4 * len(expected)
+            assert _diff(connection) == []

@@ -1,0 +1,72 @@
+"""Upkeep of the anonymous tables by period: forgetting arrival order on PostgreSQL, and deleting.
+
+SQLite stores these tables in key order (WITHOUT ROWID), so a period's rows are in random order from
+the start. PostgreSQL's heap keeps rows in the order they arrived, and a plain `SELECT` or a `pg_dump`
+would show that order; settle() rewrites the rows of closed periods in id order, which is random
+within a period. The scheduler runs it every night for the periods that closed; until then an open
+period is in arrival order on PostgreSQL (and nothing shows an open period: no peeking).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.orm import Session
+
+from kiosk.ids import id_range
+from kiosk.models.types import UuidBytes
+
+# (table, the column whose id starts with the period, the order to write rows back in), children first.
+ANONYMOUS_TABLES = (
+    ("idempotency_key", "submission_id", "key"),
+    ("answer", "submission_id", "submission_id, position"),
+    ("submission", "id", "id"),
+)
+
+
+def _bounds(first: date, last: date) -> dict[str, object]:
+    low, high = id_range(first, last)
+    return {"low": low, "high": high}
+
+
+def _in_range(column: str) -> str:
+    return f"{column} >= :low AND {column} < :high"
+
+
+def settle(session: Session, first: date, last: date) -> int:
+    """Rewrite the rows of the periods starting first..last in id order; return how many submissions moved.
+
+    Only PostgreSQL needs it; on SQLite it does nothing. Foreign keys to submission are deferred, so
+    the rows can leave and come back within the caller's transaction.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        return 0
+    bounds = _bounds(first, last)
+    moved = 0
+    for table, column, order in ANONYMOUS_TABLES:
+        session.execute(text(f"CREATE TEMPORARY TABLE settle_{table} (LIKE {table})"))
+        session.execute(text(f"INSERT INTO settle_{table} SELECT * FROM {table} WHERE {_in_range(column)}").bindparams(*_typed()), bounds)
+        session.execute(text(f"DELETE FROM {table} WHERE {_in_range(column)}").bindparams(*_typed()), bounds)
+        result = session.execute(text(f"INSERT INTO {table} SELECT * FROM settle_{table} ORDER BY {order}"))
+        session.execute(text(f"DROP TABLE settle_{table}"))
+        if table == "submission":
+            moved = int(getattr(result, "rowcount", 0) or 0)
+    session.flush()
+    return moved
+
+
+def delete_periods(session: Session, first: date, last: date) -> int:
+    """Delete every submission of the periods starting first..last, with its answers and keys; return how many."""
+    bounds = _bounds(first, last)
+    deleted = 0
+    for table, column, _order in ANONYMOUS_TABLES:
+        result = session.execute(text(f"DELETE FROM {table} WHERE {_in_range(column)}").bindparams(*_typed()), bounds)
+        if table == "submission":
+            deleted = int(getattr(result, "rowcount", 0) or 0)
+    session.flush()
+    return deleted
+
+
+def _typed() -> tuple[BindParameter[object], BindParameter[object]]:
+    return (bindparam("low", type_=UuidBytes()), bindparam("high", type_=UuidBytes()))
