@@ -62,7 +62,7 @@ bench: system-deps test-deps
 
 ## Extract new texts into the catalogs (sorted, without line numbers, so that merges stay quiet); then translate them.
 translations: deps
-	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output -o /tmp/siifra-messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k _n:1,2 --no-location --sort-output -o /tmp/siifra-messages.pot .
 	$(BIN)/pybabel update -i /tmp/siifra-messages.pot -d kiosk/translations --no-fuzzy-matching --ignore-pot-creation-date
 	$(BIN)/pybabel compile -d kiosk/translations
 

@@ -42,7 +42,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TABLET = {"viewport": {"width": 1024, "height": 768}, "has_touch": True, "is_mobile": False,
           "locale": "nb-NO", "timezone_id": "Europe/Oslo"}
-SHELL_SIZE = 4  # the page, the style and two scripts
+SHELL_SIZE = 5  # the page, the style and three scripts
 def prepare(folder: Path) -> tuple[Any, str]:
     """Return the app on a fresh database with demo data, and a tablet's pairing code."""
     os.environ["SIIFRA_INSTANCE_PATH"] = str(folder / "instance")
@@ -149,8 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Tap to thank-you, CPU slowed {options.cpu_slowdown:g}x, {len(times)} taps: median {statistics.median(times):.1f} ms,"
           f" p90 {times[int(0.9 * (len(times) - 1))]:.1f} ms, max {times[-1]:.1f} ms")
     print("\n| measure | result | budget |\n|---|---|---|")
-    print(f"| first visit (pair + form + offline shell) | {first['bytes'] / 1024:.1f} KiB in {first['requests']} requests | 60 KiB, 8 requests |")
-    print(f"| paired tablet, empty caches | {paired['bytes'] / 1024:.1f} KiB in {paired['requests']} requests | 60 KiB, 8 requests |")
+    print(f"| first visit (pair + form + offline shell) | {first['bytes'] / 1024:.1f} KiB in {first['requests']} requests | 68 KiB, 9 requests |")
+    print(f"| paired tablet, empty caches | {paired['bytes'] / 1024:.1f} KiB in {paired['requests']} requests | 68 KiB, 9 requests |")
     print(f"| tap → thank-you (CPU {options.cpu_slowdown:g}× slower), median / max of {len(times)} | "
           f"{statistics.median(times):.1f} / {times[-1]:.1f} ms | 100 ms |")
     print(f"| reload from service worker, DOMContentLoaded median | {statistics.median(reloads):.0f} ms | — |")

@@ -1,8 +1,11 @@
 """Every text the tablet shows, in every language, sent to it once so it works offline."""
 from __future__ import annotations
 
+from functools import cache
+
+from babel import Locale
 from flask import current_app
-from flask_babel import force_locale, lazy_gettext as _l
+from flask_babel import force_locale, get_translations, lazy_gettext as _l
 
 TEXTS = {
     "tap_prompt": _l("Trykk på et fjes"),
@@ -20,10 +23,9 @@ TEXTS = {
     "no": _l("Nei"),
     "choose_many": _l("Velg så mange du vil."),
     "free_text_hint": _l("Ikke skriv navn eller andre ting som viser hvem du er."),
+    "text_hidden": _l("Teksten er skjult. Trykk for å vise den."),
     "question_of": _l("Spørsmål {n} av {total}"),
-    "idle_countdown": _l("Starter på nytt om {n} sekunder. Trykk hvor som helst for å fortsette."),
-    "pending": _l("{n} venter på å bli sendt"),
-    "anonymous": _l("Helt anonymt. Ingen kan se hvem som svarte."),
+    "anonymous": _l("Vi vet ikke hvem du er. Vi lagrer bare svaret, stedet og dagen – ikke klokkeslettet."),
     "language": _l("Språk"),
     "not_set_up_title": _l("Dette nettbrettet er ikke satt opp"),
     "not_set_up_body": _l("Spør en av de ansatte om hjelp."),
@@ -43,10 +45,44 @@ TEXTS = {
 }
 
 
+def _n(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a text that names a count ({n}) for extraction; it is translated for each plural form."""
+    return singular, plural
+
+
+COUNTS = {
+    "idle_countdown": _n(
+        "Starter på nytt om {n} sekund. Trykk hvor som helst for å fortsette.",
+        "Starter på nytt om {n} sekunder. Trykk hvor som helst for å fortsette.",
+    ),
+    "pending": _n("{n} svar venter på å bli sendt", "{n} svar venter på å bli sendt"),
+    "chars_left": _n("{n} tegn igjen", "{n} tegn igjen"),
+    "chars_over": _n("{n} tegn for mye. Gjør teksten litt kortere.", "{n} tegn for mye. Gjør teksten litt kortere."),
+}
+
+
+@cache
+def plural_examples(lang: str) -> dict[str, int]:
+    """Return {CLDR plural category: the smallest whole number in it} for a language."""
+    rule = Locale.parse(lang).plural_form
+    examples: dict[str, int] = {}
+    for n in range(1000):
+        examples.setdefault(rule(n), n)
+    return examples
+
+
 def texts_in(lang: str) -> dict[str, str]:
-    """Return {key: text} in one language."""
+    """Return {key: text} in one language; a count's texts as key_one, key_other and so on.
+
+    The tablet picks the form with Intl.PluralRules, which names the same CLDR categories as Babel.
+    """
     with force_locale(lang):
-        return {key: str(text) for key, text in TEXTS.items()}
+        texts = {key: str(text) for key, text in TEXTS.items()}
+        translations = get_translations()
+        for key, (singular, plural) in COUNTS.items():
+            for category, n in plural_examples(lang).items():
+                texts[f"{key}_{category}"] = translations.ngettext(singular, plural, n)
+    return texts
 
 
 def all_texts() -> dict[str, dict[str, str]]:

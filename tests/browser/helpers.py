@@ -5,6 +5,7 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -124,6 +125,22 @@ class KioskServer:
                 pass
         self.thread.join(5)
         self.server = None
+
+    def hits(self, path: str) -> list[Hit]:
+        """Return the requests for path answered so far."""
+        return [hit for hit in list(self.log) if hit.path == path]
+
+    def wait_for_hits(self, path: str, test: Callable[[list[Hit]], bool], timeout: float = 20) -> list[Hit]:
+        """Wait until the requests answered for path pass test, and return them.
+
+        A request is logged once its response has been sent, which is after the app's work is visible:
+        a submission is in the database a moment before its 201 is in this log.
+        """
+        deadline = time.monotonic() + timeout
+        while not test(hits := self.hits(path)):
+            assert time.monotonic() < deadline, f"{path} after {timeout} s: {[hit.status for hit in hits]}"
+            time.sleep(0.1)
+        return hits
 
 
 @dataclass

@@ -73,6 +73,22 @@ def test_every_screen_passes_axe(axe_page: Page, tablet: Tablet) -> None:
     check(page, "not set up")
 
 
+def test_typed_text_with_its_count_and_behind_its_cover_passes_axe(axe_page: Page, tablet: Tablet) -> None:
+    page = axe_page
+    page.clock.install()
+    pair(page, tablet)
+    face(page, 4).click()
+    button(page, "Ja, si mer").click()
+    for _ in range(4):
+        button(page, "Hopp over").click()
+    page.get_by_role("textbox").fill("Mer tid ute. " * 130)  # past 80 % of the 2000 characters
+    expect(page.locator("#answer-room")).to_have_text("311 tegn igjen")
+    check(page, "text with its count")
+    page.clock.run_for(16_000)
+    expect(page.get_by_role("button", name="Teksten er skjult. Trykk for å vise den.")).to_be_focused()
+    check(page, "text hidden")
+
+
 def test_faces_are_named_by_their_label_and_grouped_under_the_question(kiosk: Page) -> None:
     faces = kiosk.get_by_role("group", name="Hvordan var dagen?").get_by_role("button")
     expect(faces).to_have_text(list(FACE_LABELS.values()))

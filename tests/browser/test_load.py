@@ -7,9 +7,11 @@ from playwright.sync_api import BrowserContext, Page, Request, expect
 
 from tests.browser.helpers import Tablet, face
 
-BUDGET_BYTES = 60 * 1024
-BUDGET_REQUESTS = 8
-SHELL = ["/kiosk/", "/static/kiosk/kiosk.css", "/static/kiosk/kiosk.js", "/static/kiosk/queue.js"]
+# A tablet loads all this once, when staff pair it; later starts come from the service worker. Raised
+# from 60 KiB and 8 requests for the typed-text module (the count, the cover) and plural texts.
+BUDGET_BYTES = 68 * 1024
+BUDGET_REQUESTS = 9
+SHELL = ["/kiosk/", *(f"/static/kiosk/{name}" for name in ("kiosk.css", "kiosk.js", "queue.js", "typed.js"))]
 
 
 def shell_is_cached(page: Page) -> None:

@@ -20,7 +20,7 @@ def test_a_hundred_answers_given_offline_arrive_exactly_once(kiosk: Page, tablet
         face(kiosk, n % 5 + 1).click()
         button(kiosk, "Nei, ferdig").click()
     pending = kiosk.locator("#pending")
-    expect(pending).to_have_text("100 venter på å bli sendt")
+    expect(pending).to_have_text("100 svar venter på å bli sendt")
     screenshot(kiosk, "offline")
     assert len(outbox(kiosk)) == 100
     assert tablet.submissions() == []
@@ -34,6 +34,25 @@ def test_a_hundred_answers_given_offline_arrive_exactly_once(kiosk: Page, tablet
     assert Counter(value for row in rows for value in answers_of(row).values()) == {1: 20, 2: 20, 3: 20, 4: 20, 5: 20}
     assert len(tablet.submissions()) == 100
     assert all(row.period.isoformat() == kiosk.evaluate("new Date().toLocaleDateString('sv-SE')") for row in rows)
+
+
+def test_waiting_answers_are_counted_in_proper_words(kiosk: Page, tablet: Tablet) -> None:
+    kiosk.route("**/api/v1/submissions", lambda route: route.abort())  # the network is down
+    pending = kiosk.locator("#pending")
+    face(kiosk, 2).click()
+    button(kiosk, "Nei, ferdig").click()
+    expect(pending).to_have_text("1 svar venter på å bli sendt")
+    kiosk.get_by_role("button", name="English").click()
+    expect(pending).to_have_text("1 answer is waiting to be sent")
+
+    kiosk.get_by_role("button", name="Start over").click()
+    face(kiosk, 3).click()
+    button(kiosk, "Nei, ferdig").click()
+    expect(pending).to_have_text("2 svar venter på å bli sendt")
+    kiosk.get_by_role("button", name="English").click()
+    expect(pending).to_have_text("2 answers are waiting to be sent")
+    kiosk.get_by_role("button", name="Nynorsk").click()
+    expect(pending).to_have_text("2 svar ventar på å bli sende")
 
 
 def test_a_busy_server_is_waited_for_and_nothing_is_lost(kiosk: Page, tablet: Tablet) -> None:

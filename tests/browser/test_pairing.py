@@ -74,7 +74,7 @@ def test_an_answer_refused_for_a_revoked_tablet_waits_for_a_new_pairing(kiosk: P
     button(kiosk, "Nei, ferdig").click()
 
     expect(kiosk.get_by_role("heading", name=NOT_SET_UP)).to_be_visible()
-    expect(kiosk.locator("#pending")).to_have_text("1 venter på å bli sendt")
+    expect(kiosk.locator("#pending")).to_have_text("1 svar venter på å bli sendt")
     assert [e["done"] for e in outbox(kiosk)] == [True]
     assert tablet.submissions() == []
 

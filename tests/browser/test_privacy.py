@@ -11,6 +11,11 @@ from tests.conftest import t
 from tests.kiosk.helpers import questions_by_kind
 
 SECRET = "Kari på rom 12 vil ha mer kaffe"
+PROMISES = {
+    "Bokmål": "Vi vet ikke hvem du er. Vi lagrer bare svaret, stedet og dagen – ikke klokkeslettet.",
+    "Nynorsk": "Vi veit ikkje kven du er. Vi lagrar berre svaret, staden og dagen – ikkje klokkeslettet.",
+    "English": "We don't know who you are. We keep only your answer, the place and the day – not the time.",
+}
 TEXT_QUESTION = "Hvordan hadde tjenesten sett ut hvis du kunne bestemme selv?"
 
 
@@ -46,6 +51,7 @@ def test_idle_reset_counts_down_then_drops_typed_text_and_keeps_taps(impatient: 
     expect(countdown).to_be_visible(timeout=5000)
     expect(countdown).to_contain_text("Starter på nytt om")
     expect(countdown).to_contain_text("sekunder")
+    expect(countdown).to_have_css("background-color", "rgb(251, 250, 247)")  # opaque: the text does not show through
     screenshot(page, "countdown")
 
     expect(face(page, 3)).to_be_visible(timeout=15000)
@@ -75,6 +81,37 @@ def test_idle_reset_keeps_a_choice_tapped_without_neste(page: Page, make_tablet,
     q = questions_by_kind(tablet.form_json)
     mat = next(o["id"] for o in q["multiple_choice"]["options"] if o["label"]["nb"] == "Mat")
     assert answers_of(row) == {int(q["smiley"]["id"]): 4, int(q["multiple_choice"]["id"]): mat}
+
+
+def test_the_countdown_counts_in_proper_words(page: Page, make_tablet, browser_errors) -> None:
+    tablet = make_tablet(
+        [QuestionDraft(QuestionKind.SMILEY, t("Hvordan var dagen?")), QuestionDraft(QuestionKind.YES_NO, t("Blir du hørt?"))],
+        idle_reset_seconds=20,
+    )
+    page.clock.install()
+    pair(page, tablet)
+    face(page, 1).click()
+    button(page, "Ja, si mer").click()
+    page.clock.pause_at(page.evaluate("Date.now()") / 1000 + 1)  # time moves only when the test moves it
+    text = page.locator("#countdown-text")
+
+    choose(page, "Ja")  # the last touch
+    page.clock.run_for(19_500)  # the tablet looks twice a second: its last look saw 0.5 to 1 s left
+    expect(text).to_have_text("Starter på nytt om 1 sekund. Trykk hvor som helst for å fortsette.")
+    page.locator("#countdown").tap()
+    page.get_by_role("button", name="English").click()
+    choose(page, "Yes")
+    page.clock.run_for(19_500)
+    expect(text).to_have_text("Starting over in 1 second. Tap anywhere to continue.")
+    page.locator("#countdown").tap()
+    page.clock.run_for(12_500)  # 7.5 to 8 s left
+    expect(text).to_have_text("Starting over in 8 seconds. Tap anywhere to continue.")
+
+
+def test_the_footer_says_what_is_kept_in_plain_words(kiosk: Page) -> None:
+    for language, promise in PROMISES.items():
+        kiosk.get_by_role("button", name=language).click()
+        expect(kiosk.locator("#anon")).to_have_text(promise)
 
 
 def test_a_tap_cancels_the_countdown(impatient: tuple[Page, Tablet]) -> None:
@@ -153,5 +190,5 @@ def test_nothing_is_kept_once_the_server_has_it(kiosk: Page, tablet: Tablet) -> 
     root = tablet.server.url
     assert cached["names"] == ["siifra-shell-1"]
     assert sorted(cached["urls"]) == sorted(
-        [f"{root}/kiosk/", *(f"{root}/static/kiosk/{name}" for name in ("kiosk.css", "kiosk.js", "queue.js"))]
+        [f"{root}/kiosk/", *(f"{root}/static/kiosk/{name}" for name in ("kiosk.css", "kiosk.js", "queue.js", "typed.js"))]
     )

@@ -59,7 +59,6 @@ def test_saying_more_stores_every_kind_of_answer(kiosk: Page, tablet: Tablet) ->
     expect(kiosk.get_by_text("Spørsmål 1 av 5")).to_be_visible()
     choose(kiosk, "7")
     expect(kiosk.get_by_role("radio", name="7", exact=True)).to_be_checked()
-    screenshot(kiosk, "question")
     button(kiosk, "Neste").click()
     choose(kiosk, "Nei")
     button(kiosk, "Neste").click()
@@ -68,11 +67,11 @@ def test_saying_more_stores_every_kind_of_answer(kiosk: Page, tablet: Tablet) ->
     expect(kiosk.get_by_text("Velg så mange du vil.")).to_be_visible()
     choose(kiosk, "Turer")
     choose(kiosk, "Prat")
+    screenshot(kiosk, "question")
     button(kiosk, "Neste").click()
     expect(kiosk.get_by_text("Spørsmål 5 av 5")).to_be_visible()
     expect(button(kiosk, "Neste")).to_have_count(0)
     kiosk.get_by_label("Hvordan hadde tjenesten sett ut hvis du kunne bestemme selv?").fill("Flere turer i skogen")
-    screenshot(kiosk, "question-text")
     button(kiosk, "Ferdig").click()
     expect(kiosk.get_by_role("heading", name="Takk!")).to_be_visible()
 
@@ -87,6 +86,30 @@ def test_saying_more_stores_every_kind_of_answer(kiosk: Page, tablet: Tablet) ->
         int(q["free_text"]["id"]): "Flere turer i skogen",
     }
     expect(face(kiosk, 4)).to_be_visible()  # the thank-you goes back to the start by itself
+
+
+def test_the_hint_to_choose_many_shows_once(page: Page, make_tablet, browser_errors) -> None:
+    many = t("Velg så mange du vil.", "Vel så mange du vil.", "Choose as many as you like.")
+    tablet = make_tablet([
+        QuestionDraft(QuestionKind.SMILEY, t("Hvordan var dagen?")),
+        QuestionDraft(QuestionKind.MULTIPLE_CHOICE, t("Hva vil du ha mer av?"), help=many, options=[t("Turer"), t("Mat")]),
+        QuestionDraft(QuestionKind.MULTIPLE_CHOICE, t("Hva savner du?"), options=[t("Ro"), t("Prat")]),
+        QuestionDraft(QuestionKind.MULTIPLE_CHOICE, t("Hva liker du?"), help=t("Tenk på den siste uka."), options=[t("Kaffe"), t("Te")]),
+    ])
+    pair(page, tablet)
+    face(page, 3).click()
+    button(page, "Ja, si mer").click()
+
+    expect(page.get_by_text("Spørsmål 1 av 3")).to_be_visible()
+    expect(page.locator("#app").get_by_text(many["nb"], exact=True)).to_have_count(1)  # the question says it
+    page.get_by_role("button", name="Nynorsk").click()
+    expect(page.locator("#app").get_by_text(many["nn"], exact=True)).to_have_count(1)
+    page.get_by_role("button", name="Bokmål").click()
+    button(page, "Neste").click()
+    expect(page.locator("#app").get_by_text(many["nb"], exact=True)).to_have_count(1)  # the tablet says it
+    button(page, "Neste").click()
+    expect(page.get_by_text("Tenk på den siste uka.")).to_be_visible()
+    expect(page.locator("#app").get_by_text(many["nb"], exact=True)).to_have_count(1)
 
 
 def test_skip_and_done_work_at_any_step(kiosk: Page, tablet: Tablet) -> None:

@@ -9,6 +9,8 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGS = ROOT / "kiosk" / "translations"
 METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+# The same keywords as `make translations`: _n marks a singular and plural pair (kiosk/tablet/texts.py).
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "_n": (1, 2)}
 
 
 def extracted() -> set[str]:
@@ -16,18 +18,13 @@ def extracted() -> set[str]:
     for package in ("kiosk", "admin"):
         if not (ROOT / package).is_dir():
             continue
-        for _file, _line, message, _comments, _context in extract_from_dir(ROOT / package, METHODS, keywords={"_": None, "gettext": None, "_l": None, "ngettext": (1, 2)}):
+        for _file, _line, message, _comments, _context in extract_from_dir(ROOT / package, METHODS, keywords=KEYWORDS):
             ids.add(message if isinstance(message, str) else message[0])
     return ids
 
 
-def _key(value: str | list[str] | tuple[str, ...]) -> str | tuple[str, ...]:
-    """Return a message id or string as a hashable value (plural ones come as lists or tuples)."""
-    return value if isinstance(value, str) else tuple(value)
-
-
-def _translated(string: str | tuple[str, ...]) -> bool:
-    """Return True when a message has its translation (every plural form of it)."""
+def translated(string: str | tuple[str, ...]) -> bool:
+    """Return whether a message has its text, and a plural message every one of its forms."""
     return all(string) if isinstance(string, tuple) else bool(string)
 
 
@@ -35,14 +32,19 @@ def _translated(string: str | tuple[str, ...]) -> bool:
 def test_every_message_is_translated(lang):
     with open(CATALOGS / lang / "LC_MESSAGES" / "messages.po", "rb") as f:
         catalog = read_po(f, locale=lang)
-    missing = [m for m in sorted(extracted()) if not (catalog.get(m) and _translated(catalog.get(m).string))]
+    missing = [m for m in sorted(extracted()) if not (catalog.get(m) and translated(catalog.get(m).string))]
     assert missing == []
+
+
+def plain(text: str | list[str] | tuple[str, ...]) -> str | tuple[str, ...]:
+    """Return a message id or text as a string, or a plural one as a tuple (a .mo file gives lists)."""
+    return text if isinstance(text, str) else tuple(text)
 
 
 @pytest.mark.parametrize("lang", ["nb", "nn", "en"])
 def test_compiled_catalog_matches_source(lang):
     with open(CATALOGS / lang / "LC_MESSAGES" / "messages.po", "rb") as f:
-        source = {_key(m.id): _key(m.string) for m in read_po(f, locale=lang) if m.id}
+        source = {plain(m.id): plain(m.string) for m in read_po(f, locale=lang) if m.id}
     with open(CATALOGS / lang / "LC_MESSAGES" / "messages.mo", "rb") as f:
-        compiled = {_key(m.id): _key(m.string) for m in read_mo(f) if m.id}
+        compiled = {plain(m.id): plain(m.string) for m in read_mo(f) if m.id}
     assert compiled == source, "run: make translations"

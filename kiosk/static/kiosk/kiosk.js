@@ -1,6 +1,7 @@
 // Si ifra on a wall tablet: paired once by staff, then one tap gives a rating and saying more is
 // optional. Nothing a person gave stays on screen, in history or in storage for the next person.
 import * as outbox from './queue.js';
+import * as typed from './typed.js';
 
 const ROOT = new URL('../../', import.meta.url);
 const API = new URL('api/v1/', ROOT);
@@ -12,6 +13,13 @@ const ONE_TAP = ['smiley', 'yes_no', 'single_choice', 'scale'];
 const OFFER_MS = 8000;
 const DONE_MS = 4000;
 const REFRESH_MS = 5 * 60000;
+// Typed text is what a passer-by could read, so it goes first. It is hidden after 15 s without a key
+// or a tap: a person thinking rarely pauses that long, one tap on the calm cover brings the text back,
+// and someone who walked away is out of sight by then. A screen with text starts over after half the
+// location's idle time (30 s of the default 60 s), but not under 20 s (the least staff can set), so
+// that a pause always gets 10 s before the 10 s countdown.
+const HIDE_TEXT_MS = 15000;
+const MIN_TEXT_IDLE_MS = 20000;
 const MOUTHS = ['M14 36Q24 26 34 36', 'M15 34Q24 29 33 34', 'M15 32H33', 'M15 30Q24 36 33 30', 'M13 28Q24 40 35 28'];
 
 const $ = (id) => document.getElementById(id);
@@ -31,6 +39,8 @@ let timer = 0;
 let waiting = 0;
 let views = 0;
 let lastClick = { at: -Infinity, x: 0, y: 0, view: 0 };
+let fits = () => true; // whether the text on the screen fits the limit (see typed.counter)
+const plurals = new Map();
 
 function readConfig() {
   try { return JSON.parse(localStorage.getItem(CONFIG)); } catch { return null; }
@@ -40,6 +50,15 @@ function t(key, vars = {}) {
   const all = cfg?.texts || shellTexts;
   const text = all[lang]?.[key] ?? all.nb?.[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (match, name) => (name in vars ? vars[name] : match));
+}
+
+// A count's words: the server sends key_one, key_other (and any other forms a language has).
+function tn(key, n) {
+  if (!plurals.has(lang)) plurals.set(lang, new Intl.PluralRules(lang));
+  const all = cfg?.texts || shellTexts;
+  const form = `${key}_${plurals.get(lang).select(n)}`;
+  const known = (all[lang]?.[form] ?? all.nb?.[form]) !== undefined;
+  return t(known ? form : `${key}_other`, { n });
 }
 
 const pick = (map) => (map && (map[lang] || map.nb || Object.values(map)[0])) || '';
@@ -76,6 +95,7 @@ const button = (key, kind, onclick) => h('button', { type: 'button', class: `big
 
 function show(name, children, { bar = true } = {}) {
   clearTimeout(timer);
+  uncover();
   views += 1;
   screen = name;
   document.body.dataset.screen = name;
@@ -152,13 +172,17 @@ function answer(q, values) {
   keep();
 }
 
-// Typed text counts only once the person moves on with Neste or Ferdig.
+// Typed text counts only once the person moves on with Neste or Ferdig; text over the limit keeps
+// them on the screen, told how much too long it is, rather than being cut.
 function takeText(q) {
-  const text = $('answer')?.value.trim();
-  if (q.kind === 'free_text' && text) {
-    entry().answers[q.id] = text.slice(0, cfg.max_free_text || 2000);
+  if (q.kind !== 'free_text') return true;
+  if (!fits()) return false;
+  const text = $('answer').value.trim();
+  if (text) {
+    entry().answers[q.id] = text;
     keep();
   }
+  return true;
 }
 
 function skip(q) {
@@ -187,6 +211,9 @@ function choices(q) {
   return q.options.map((o) => ({ value: o.id, label: pick(o.label) }));
 }
 
+// Four or more options go in two columns where the screen is wide enough, to keep the buttons in view.
+const long = (q, list) => ['single_choice', 'multiple_choice'].includes(q.kind) && list.length > 3;
+
 const help = (q) => pick(q.help) && h('p', { class: 'hint', 'data-say': '', text: pick(q.help) });
 
 function idle() {
@@ -199,12 +226,13 @@ function idle() {
     return step(0, 'idle');
   }
   const faces = q.kind === 'smiley';
+  const list = choices(q);
   show('idle', [
     h('h1', { id: 'question', 'data-say': '', text: pick(q.text) }),
     help(q),
     faces && h('p', { class: 'prompt', text: t('tap_prompt') }),
-    h('div', { class: faces ? 'faces' : `taps ${q.kind}`, role: 'group', 'aria-labelledby': 'question' },
-      choices(q).map((c) => h('button', { type: 'button', class: faces ? 'face-btn' : 'choice', onclick: () => rate(q, c.value) },
+    h('div', { class: faces ? 'faces' : `taps ${q.kind}${long(q, list) ? ' long' : ''}`, role: 'group', 'aria-labelledby': 'question' },
+      list.map((c) => h('button', { type: 'button', class: faces ? 'face-btn' : 'choice', onclick: () => rate(q, c.value) },
         c.face && face(c.face), h('span', { 'data-say': '', text: c.label })))),
   ]);
 }
@@ -255,25 +283,41 @@ function step(i, as = 'step') {
     h('p', { class: 'count', text: t('question_of', { n: i - base + 1, total: form.questions.length - base }) }),
     widget(q),
     h('div', { class: 'actions' },
-      !last && button('next', 'primary', () => { takeText(q); step(i + 1, 'step'); }),
+      !last && button('next', 'primary', () => { if (takeText(q)) step(i + 1, 'step'); }),
       button('skip', '', () => { skip(q); step(i + 1, 'step'); }),
-      button('done', last ? 'primary' : '', () => { takeText(q); done(); })),
+      button('done', last ? 'primary' : '', () => { if (takeText(q)) done(); })),
   ]);
 }
 
+// No maxlength: the browser would cut a paste or a dictation without a word. The count says it instead.
+function textField(q) {
+  const field = h('textarea', {
+    id: 'answer', rows: 4, autocomplete: 'off', autocorrect: 'off', spellcheck: 'false',
+    'aria-describedby': 'answer-hint answer-room',
+  });
+  const shown = h('p', { class: 'room', id: 'answer-room', 'aria-hidden': 'true' });
+  const live = h('p', { class: 'sr-only', 'aria-live': 'polite' });
+  fits = typed.counter(field, shown, live, cfg.max_free_text || 2000, tn);
+  return [
+    h('h1', {}, h('label', { for: 'answer', 'data-say': '', text: pick(q.text) })),
+    help(q),
+    field,
+    h('div', { class: 'under' }, h('p', { class: 'hint', id: 'answer-hint', text: t('free_text_hint') }), shown),
+    live,
+  ];
+}
+
+// "Choose as many as you like", unless the question's own help says so already.
+function manyHint(q) {
+  const plain = (text) => text.toLocaleLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  if (plain(pick(q.help)).includes(plain(t('choose_many')))) return null;
+  return h('p', { class: 'hint', text: t('choose_many') });
+}
+
 function widget(q) {
+  fits = () => true;
+  if (q.kind === 'free_text') return textField(q);
   const title = pick(q.text);
-  if (q.kind === 'free_text') {
-    return [
-      h('h1', {}, h('label', { for: 'answer', 'data-say': '', text: title })),
-      help(q),
-      h('textarea', {
-        id: 'answer', rows: 4, maxlength: cfg.max_free_text || 2000, autocomplete: 'off', autocorrect: 'off',
-        spellcheck: 'false', 'aria-describedby': 'answer-hint',
-      }),
-      h('p', { class: 'hint', id: 'answer-hint', text: t('free_text_hint') }),
-    ];
-  }
   const many = q.kind === 'multiple_choice';
   const given = person.entry?.answers[q.id];
   const inputs = [];
@@ -288,8 +332,8 @@ function widget(q) {
   return h('fieldset', { class: `question ${q.kind}`, 'aria-describedby': s ? 'ends' : null },
     h('legend', {}, h('h1', { 'data-say': '', text: title })),
     help(q),
-    many && h('p', { class: 'hint', text: t('choose_many') }),
-    h('div', { class: 'choices' }, list),
+    many && manyHint(q),
+    h('div', { class: long(q, list) ? 'choices long' : 'choices' }, list),
     s && h('p', { class: 'ends', id: 'ends' },
       h('span', { text: `${s.min} = ${pick(s.min_label)}` }), h('span', { text: `${s.max} = ${pick(s.max_label)}` })));
 }
@@ -342,26 +386,54 @@ function chrome() {
     type: 'button', class: 'tool', lang: code, 'aria-pressed': String(code === lang), onclick: () => setLang(code),
   }, names[code])));
   $('anon').textContent = t('anonymous');
+  // "The text is hidden." on a line of its own, calm and bold; "Tap to show it." below.
+  const [first, ...rest] = t('text_hidden').split(/(?<=[.!?])\s+/);
+  $('cover').firstChild.replaceChildren(h('strong', { text: first }), rest.length ? ' ' : '', h('span', { text: rest.join(' ') }));
   pending(waiting);
 }
 
 const order = (code) => ((['nb', 'nn', 'en'].indexOf(code) + 1) || 9);
 
+// A tap on a language is a person at the tablet: hidden text comes back, and stays through the change.
 function setLang(code) {
-  const typed = $('answer')?.value;
+  if (typed.isHidden()) showText();
+  const text = $('answer')?.value;
   lang = code;
   chrome();
   redraw();
-  if (typed && $('answer')) $('answer').value = typed;
+  if (text && $('answer')) {
+    $('answer').value = text;
+    $('answer').dispatchEvent(new Event('input'));
+  }
 }
 
 function pending(count) {
   waiting = count;
-  $('pending').textContent = count ? t('pending', { n: count }) : '';
+  $('pending').textContent = count ? tn('pending', count) : '';
+}
+
+function hideText() {
+  typed.hide($('answer'));
+  app.hidden = true;
+  $('cover').hidden = false;
+  $('cover').focus({ preventScroll: true });
+}
+
+function showText() {
+  $('cover').hidden = true;
+  app.hidden = false;
+  typed.show($('answer'));
+}
+
+// A new screen never shows text hidden on the one before: it is dropped with that screen.
+function uncover() {
+  typed.forget();
+  $('cover').hidden = true;
+  app.hidden = false;
 }
 
 function readAloud() {
-  const text = [...app.querySelectorAll('[data-say]')].map((el) => el.textContent.trim()).filter(Boolean).join('. ');
+  const text = [...(app.hidden ? $('cover') : app).querySelectorAll('[data-say]')].map((el) => el.textContent.trim()).filter(Boolean).join('. ');
   speechSynthesis.cancel();
   const utterance = new SpeechSynthesisUtterance(text);
   utterance.lang = SPEECH[lang] || SPEECH.nb;
@@ -383,13 +455,23 @@ function reset() {
 
 function countdown(seconds) {
   $('countdown').hidden = !seconds;
-  if (seconds) $('countdown-text').textContent = t('idle_countdown', { n: seconds });
+  if (seconds) $('countdown-text').textContent = tn('idle_countdown', seconds);
+}
+
+const textOnScreen = () => typed.isHidden() || Boolean($('answer')?.value.trim());
+
+function idleLimit() {
+  const idle = cfg.idle_reset_seconds * 1000;
+  return textOnScreen() ? Math.min(idle, Math.max(idle / 2, MIN_TEXT_IDLE_MS)) : idle;
 }
 
 function tick() {
-  const asleep = !cfg || !['step', 'idle'].includes(screen) || (screen === 'idle' && !person?.entry && lang === 'nb');
+  const asleep = !cfg || !['step', 'idle'].includes(screen)
+    || (screen === 'idle' && !person?.entry && lang === 'nb' && !textOnScreen());
   if (asleep) return countdown(0);
-  const left = cfg.idle_reset_seconds * 1000 - (performance.now() - lastTouch);
+  const still = performance.now() - lastTouch;
+  if (still >= HIDE_TEXT_MS && !typed.isHidden() && $('answer')?.value.trim()) hideText();
+  const left = idleLimit() - still;
   if (left <= 0) reset();
   else countdown(left <= 10000 ? Math.ceil(left / 1000) : 0);
 }
@@ -520,6 +602,8 @@ function pairFromAddress() {
 }
 
 function boot() {
+  // The cover is made here, not in the page: a shell cached before it existed still works.
+  app.after(h('button', { type: 'button', class: 'cover', id: 'cover', hidden: true, onclick: showText }, h('span', { 'data-say': '' })));
   outbox.configure({ api: API, changed: pending, unpaired });
   for (const type of ['pointerdown', 'keydown', 'input']) document.addEventListener(type, touched, true);
   document.addEventListener('click', doubleTap, true);
@@ -527,7 +611,7 @@ function boot() {
   $('read').addEventListener('click', readAloud);
   addEventListener('online', () => { outbox.flush(true); if (token) loadConfig(); });
   // Leaving the page (or a back/forward cache snapshot of it) must not keep anyone's answers.
-  addEventListener('pagehide', () => { finalise(); app.replaceChildren(); screen = ''; });
+  addEventListener('pagehide', () => { finalise(); uncover(); app.replaceChildren(); screen = ''; });
   addEventListener('pageshow', (event) => { if (event.persisted) reset(); });
   setInterval(tick, 500);
   setInterval(refresh, 30000);
