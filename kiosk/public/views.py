@@ -9,27 +9,26 @@ from flask_babel import gettext as _
 
 from kiosk.extensions import db
 from kiosk.formspec import InvalidAnswer
-from kiosk.i18n import LANGUAGE_NAMES, current_language
+from kiosk.i18n import LANGUAGE_NAMES, current_language, restrict_to
 from kiosk.links import LinkTarget, UnknownLink, resolve_link
-from kiosk.models import FormVersion
+from kiosk.published import VersionView, published_view
 from kiosk.public.forms import PublicForm, build_form_class, raw_answers
-from kiosk.form_languages import languages_of, use_language_of
 from kiosk.submissions import EmptySubmission, Given, IdempotencyConflict, Rules, body_hash, submit
 
 bp = Blueprint("public", __name__)
 
 
-def _load(code: str) -> tuple[LinkTarget, FormVersion]:
+def _load(code: str) -> tuple[LinkTarget, VersionView]:
     try:
         target = resolve_link(db.session, code)
     except UnknownLink:
         abort(404)
-    version = db.session.get_one(FormVersion, target.version_id)
-    use_language_of(version)
+    version = published_view(db.session, target.version_id)
+    restrict_to(version.languages)
     return target, version
 
 
-def _render(target: LinkTarget, version: FormVersion, form: PublicForm, notice: str | None = None, status: int = 200):
+def _render(target: LinkTarget, version: VersionView, form: PublicForm, notice: str | None = None, status: int = 200):
     return (
         render_template(
             "kiosk/form.html",
@@ -38,7 +37,7 @@ def _render(target: LinkTarget, version: FormVersion, form: PublicForm, notice: 
             form=form,
             notice=notice,
             lang=current_language(),
-            languages=languages_of(version),
+            languages=version.languages,
             max_text=current_app.config["MAX_FREE_TEXT"],
         ),
         status,
@@ -119,5 +118,5 @@ def thanks(code: str):
         version=version,
         lang=current_language(),
         again=request.args.get("again") == "1",
-        languages=languages_of(version),
+        languages=version.languages,
     )
