@@ -62,9 +62,19 @@ class Defaults:
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25
     MAIL_USE_STARTTLS = False
+    # Implicit TLS from the first byte (usually port 465), instead of STARTTLS on a plain connection.
+    MAIL_USE_TLS = False
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     MAIL_FROM = "Si ifra <noreply@localhost>"
+
+    # Free text: originals (sealed for moderators) are deleted once moderated, or after this many days;
+    # released text and counts after this many months. Admins change both on the retention page.
+    ORIGINAL_DAYS = 30
+    RETENTION_MONTHS = 24
+    # Moderators see free text once its period is over (a text just typed could be matched to the person at
+    # the tablet); urgent text at once. True shows open periods too: for a test setup, never in service.
+    MODERATION_SHOWS_OPEN_PERIODS = False
 
     BASE_URL = "http://127.0.0.1:5000"
     SQLITE_BUSY_TIMEOUT_MS = 10_000

@@ -64,7 +64,8 @@ def post_submission():
     )
     stored = _submit(_target(payload["link"]), given)
     db.session.commit()
-    response = jsonify(id=str(stored.id), status="stored")
+    # help: the free text suggests someone may be in danger; a client shows where to get help.
+    response = jsonify(id=str(stored.id), status="stored", help=stored.help)
     response.status_code = 201
     if stored.replayed:
         response.headers["Idempotent-Replayed"] = "true"

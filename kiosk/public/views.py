@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timezone
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from kiosk.extensions import db
@@ -85,7 +85,7 @@ def submit_form(code: str):
     raw = raw_answers(form, version)
     given = Given(raw, "qr", key=_form_key(), body_hash=body_hash({"link": target.code, "answers": raw}))
     try:
-        submit(db.session, target, given, now=datetime.now(timezone.utc), rules=Rules.from_config(current_app.config))
+        stored = submit(db.session, target, given, now=datetime.now(timezone.utc), rules=Rules.from_config(current_app.config))
     except InvalidAnswer:
         db.session.rollback()
         notice = _("Noe i svaret kunne ikke lagres. Se over det som er merket, og trykk «Send» igjen.")
@@ -98,6 +98,9 @@ def submit_form(code: str):
         db.session.rollback()
         return redirect(url_for(".thanks", code=target.code, lang=lang, again=1))
     db.session.commit()
+    if stored.help:
+        # Only in the signed cookie the form already uses, for the next page: never in a URL, log or table.
+        session["help"] = True
     return redirect(url_for(".thanks", code=target.code, lang=lang))
 
 
@@ -118,5 +121,6 @@ def thanks(code: str):
         version=version,
         lang=current_language(),
         again=request.args.get("again") == "1",
+        help=session.pop("help", False),
         languages=version.languages,
     )
