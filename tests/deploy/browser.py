@@ -21,11 +21,14 @@ class Browser:
 
     def get(self, path: str, headers: dict[str, str] | None = None) -> requests.Response:
         """GET path."""
-        return self.http.get(self.url + path, headers={"Host": self.host, **(headers or {})}, allow_redirects=False, timeout=30)
+        return self.http.get(self.url + path, headers=self._headers(headers), allow_redirects=False, timeout=30)
 
     def post(self, path: str, headers: dict[str, str] | None = None, **body: Any) -> requests.Response:
         """POST to path (data= for a form, json= for JSON)."""
-        return self.http.post(self.url + path, headers={"Host": self.host, **(headers or {})}, allow_redirects=False, timeout=30, **body)
+        return self.http.post(self.url + path, headers=self._headers(headers), allow_redirects=False, timeout=30, **body)
+
+    def _headers(self, extra: dict[str, str] | None) -> dict[str, str]:
+        return {"Host": self.host, **(extra or {})}
 
     def submit(self, path: str, fields: dict[str, str]) -> requests.Response:
         """Fill in the staff form on path as a browser would: its CSRF token, and the page as referrer."""

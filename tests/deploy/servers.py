@@ -228,7 +228,8 @@ class Nginx:
 
     def main_conf(self, site: Path) -> str:
         """Return an nginx.conf like Debian's: an error log and a combined access log for every site."""
-        temp = "\n".join(f"    {name}_temp_path {self.folder}/{name};" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+        kinds = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        temp = "\n".join(f"    {name}_temp_path {self.folder}/{name};" for name in kinds)
         return f"""user root;
 worker_processes 1;
 pid {self.folder}/nginx.pid;

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.client
 import re
-from pathlib import Path
 
 import pytest
 
@@ -108,4 +107,4 @@ def test_the_app_reads_no_client_address():
     for path in sources:
         for number, line in enumerate(path.read_text().splitlines(), 1):
             if not line.lstrip().startswith("#"):
-                assert not CLIENT_ADDRESS_READERS.search(line), f"{Path(path).relative_to(ROOT)}:{number}: {line.strip()}"
+                assert not CLIENT_ADDRESS_READERS.search(line), f"{path.relative_to(ROOT)}:{number}: {line.strip()}"

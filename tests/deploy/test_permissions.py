@@ -20,7 +20,8 @@ def mode(path: Path) -> int:
 
 def _flask(instance: Path, *args: str) -> None:
     env = {"PATH": os.environ["PATH"], "SIIFRA_INSTANCE_PATH": str(instance), "SIIFRA_SECRET_KEY": "permissions-test"}
-    subprocess.run([sys.executable, "-m", "flask", "--app", "kiosk", *args], cwd=ROOT, env=env, umask=PERMISSIVE, check=True, capture_output=True)
+    command = [sys.executable, "-m", "flask", "--app", "kiosk", *args]
+    subprocess.run(command, cwd=ROOT, env=env, umask=PERMISSIVE, check=True, capture_output=True)
 
 
 def test_the_app_makes_its_instance_folder_and_database_private(tmp_path: Path):
@@ -53,7 +54,8 @@ def test_the_app_tightens_a_folder_and_database_from_before(tmp_path: Path):
 
 def test_make_run_writes_a_private_secret_key(tmp_path: Path):
     instance = tmp_path / "instance"
-    subprocess.run(["make", "-s", "-C", str(ROOT), f"INSTANCE={instance}", f"{instance}/secret_key"], umask=PERMISSIVE, check=True, capture_output=True)
+    command = ["make", "-s", "-C", str(ROOT), f"INSTANCE={instance}", f"{instance}/secret_key"]
+    subprocess.run(command, umask=PERMISSIVE, check=True, capture_output=True)
     assert mode(instance) == 0o700
     assert mode(instance / "secret_key") == 0o600
     assert len((instance / "secret_key").read_text().strip()) == 64

@@ -48,8 +48,8 @@ def test_backups_are_private_whatever_the_umask(tmp_path):
     env = {"SIIFRA_INSTANCE_PATH": str(instance), "PATH": "/usr/bin:/bin"}
 
     def run(*args: str) -> str:
-        done = subprocess.run([sys.executable, ROOT / "deploy/backup.py", *args], env=env, umask=0o022, capture_output=True, text=True, check=True)
-        return done.stdout
+        command = [sys.executable, ROOT / "deploy/backup.py", *args]
+        return subprocess.run(command, env=env, umask=0o022, capture_output=True, text=True, check=True).stdout
 
     def mode(path: Path) -> int:
         return stat.S_IMODE(path.stat().st_mode)
