@@ -4,10 +4,23 @@ from __future__ import annotations
 from typing import Any
 
 import requests
+from requests.adapters import HTTPAdapter
 
 from tests.admin.staffing import PASSWORD, Staff
 from tests.deploy.servers import SERVER_NAME, Nginx
 from tests.kiosk.helpers import csrf_token
+
+
+# Browsers connect from this address, which no server in a test has: a log that holds it names the client.
+CLIENT_ADDRESS = "127.0.0.3"
+
+
+class FromClientAddress(HTTPAdapter):
+    """Connect from CLIENT_ADDRESS."""
+
+    def init_poolmanager(self, *args: Any, **options: Any) -> None:
+        """Open every connection from CLIENT_ADDRESS."""
+        super().init_poolmanager(*args, source_address=(CLIENT_ADDRESS, 0), **options)
 
 
 class Browser:
@@ -15,6 +28,7 @@ class Browser:
 
     def __init__(self, nginx: Nginx, host: str = SERVER_NAME) -> None:
         self.http = requests.Session()
+        self.http.mount("https://", FromClientAddress())
         self.http.trust_env = False  # no proxy, and no CA bundle from the environment in place of ours
         self.http.verify = str(nginx.certificate)
         self.url, self.host = nginx.url, host

@@ -8,6 +8,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -206,10 +207,14 @@ class Nginx:
         wait_for_port(self.https, self.process, "nginx")
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def stop(self) -> None:
+        """Stop nginx gracefully: requests in flight finish, and their log lines are written."""
         if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
+            self.process.send_signal(signal.SIGQUIT)
+            self.process.wait(20)
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
     def site(self) -> str:
         """Return the shipped site, with only its addresses, certificate and log folder moved."""
