@@ -38,7 +38,8 @@ class Defaults:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = False
+    # None: Secure whenever BASE_URL is https (the public form's CSRF cookie never travels in the clear).
+    SESSION_COOKIE_SECURE: bool | None = None
     SESSION_COOKIE_NAME = "siifra"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
 
@@ -144,6 +145,12 @@ def check_secret_key(app: Flask) -> None:
         "No secret key. Set SIIFRA_SECRET_KEY, or write one into "
         f"{Path(app.instance_path) / 'secret_key'} (make run does this for you)."
     )
+
+
+def secure_cookies(app: Flask) -> None:
+    """Make the public form's cookie Secure when the service is served over https, unless set explicitly."""
+    if app.config.get("SESSION_COOKIE_SECURE") is None:
+        app.config["SESSION_COOKIE_SECURE"] = str(app.config["BASE_URL"]).startswith("https://")
 
 
 def check_settings(app: Flask) -> None:

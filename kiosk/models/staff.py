@@ -8,7 +8,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table, Text, false
+from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kiosk.models.base import Base
@@ -47,6 +47,12 @@ class Council(Base):
     created_at: Mapped[datetime] = mapped_column()
     # Free text from this council's locations is released only when two moderators agree.
     four_eyes: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Digests: "weekly", "monthly" or a cron expression; when they are sent ("mon 08:00", Europe/Oslo);
+    # their language; and k, the smallest group a number is shown for (kiosk/digests/periods.py).
+    cadence: Mapped[str] = mapped_column(String(64), default="weekly", server_default="weekly")
+    send: Mapped[str] = mapped_column(String(32), default="mon 08:00", server_default="mon 08:00")
+    language: Mapped[str] = mapped_column(String(2), default="nb", server_default="nb")
+    k: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
 
     locations: Mapped[list[Location]] = relationship(secondary=council_location, order_by=Location.name)
 
@@ -69,6 +75,8 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column()
     last_login_at: Mapped[datetime | None] = mapped_column(default=None)
     disabled_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Council members get each digest by e-mail unless they turn it off for themselves.
+    digest_email: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     council: Mapped[Council | None] = relationship()
 
