@@ -28,6 +28,8 @@ done
 commit=$(git -C "$SRC" rev-parse --verify "$commit^{commit}")
 
 ROOT=$(mktemp -d /tmp/siifra-fresh.XXXXXX)
+# mktemp's 0700 would be the root's / and lock out its service users (_apt, postgres, www-data).
+chmod 755 "$ROOT"
 LOG=${SIIFRA_FRESH_LOG:-/tmp/siifra-fresh-$(date +%Y%m%d-%H%M%S).log}
 APP=/root/siifra
 MOUNTS=(proc sys dev dev/pts dev/shm)
