@@ -34,8 +34,11 @@ LOG=${SIIFRA_FRESH_LOG:-/tmp/siifra-fresh-$(date +%Y%m%d-%H%M%S).log}
 APP=/root/siifra
 MOUNTS=(proc sys dev dev/pts dev/shm)
 summary=()
-failed=""
+running=""
+step_pid=""
 started=$SECONDS
+# Job control: each step runs in a process group of its own, which finish() can stop as a whole.
+set -m
 : >"$LOG"
 
 say() { echo "$*" | tee -a "$LOG"; }
@@ -44,15 +47,16 @@ say() { echo "$*" | tee -a "$LOG"; }
 step() {
   local name=$1 begun=$SECONDS rc=0
   say "== $name"
+  running=$name
   # In the background, because `set -e` is switched off inside anything run as a condition, and a step
   # must stop at its first failing command.
   "${@:2}" >>"$LOG" 2>&1 &
-  wait $! || rc=$?
+  step_pid=$!
+  wait "$step_pid" || rc=$?
+  step_pid=""
   summary+=("$(printf '  %-40s %5ss  %s' "$name" $((SECONDS - begun)) "$([ $rc -eq 0 ] && echo ok || echo "FAILED ($rc)")")")
-  if [ $rc -ne 0 ]; then
-    failed=$name
-    exit 1
-  fi
+  [ $rc -eq 0 ] || exit 1
+  running=""
 }
 
 # The root's own environment: nothing of this machine's but the certificates, proxy and pip settings that
@@ -204,11 +208,11 @@ make_run_and_answer() {
   local port=5000 pid link="" waited=0
   python3 -c 'import socket; socket.create_server(("127.0.0.1", 5000)).close()' 2>/dev/null || port=$(free_port)
   echo "make run on port $port"
-  # setsid: its own process group, so that stopping it stops make, gunicorn and its workers together.
   root_command env PORT="$port" bash -c "cd $APP && exec make run"
-  setsid "${ROOT_COMMAND[@]}" >"$ROOT/tmp/make-run.log" 2>&1 &
+  "${ROOT_COMMAND[@]}" >"$ROOT/tmp/make-run.log" 2>&1 &
   pid=$!
-  trap 'kill -TERM -- -'"$pid"' 2>/dev/null || true; wait '"$pid"' || true; cat "$ROOT/tmp/make-run.log"' EXIT
+  # Stopped whichever way this step ends: make, gunicorn and its workers are all that runs in the root.
+  trap 'stop_root_processes; wait; cat "$ROOT/tmp/make-run.log"' EXIT
   # Set-up (pip, the demo data) comes first; the links are printed just before gunicorn starts.
   until [ -n "$link" ] && answers "$link"; do
     kill -0 "$pid" 2>/dev/null || { echo "make run stopped"; return 1; }
@@ -288,6 +292,8 @@ stop_root_processes() {
 finish() {
   local rc=$? i
   trap - EXIT
+  # An interrupted step (Ctrl-C) may still be running, debootstrap for one.
+  [ -z "$step_pid" ] || kill -TERM -- "-$step_pid" 2>/dev/null || true
   stop_root_processes
   for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
     ! mountpoint -q "$ROOT/${MOUNTS[i]}" || umount "$ROOT/${MOUNTS[i]}" || umount -l "$ROOT/${MOUNTS[i]}"
@@ -306,7 +312,7 @@ finish() {
   if [ $rc -eq 0 ]; then
     echo "PASSED. Log: $LOG"
   else
-    echo "FAILED${failed:+ at: $failed}. Log: $LOG (the end of it below)"
+    echo "FAILED${running:+ at: $running}. Log: $LOG (the end of it below)"
     tail -n 40 "$LOG" | sed 's/^/  | /'
   fi
   exit $rc
