@@ -37,8 +37,6 @@ summary=()
 running=""
 step_pid=""
 started=$SECONDS
-# Job control: each step runs in a process group of its own, which finish() can stop as a whole.
-set -m
 : >"$LOG"
 
 say() { echo "$*" | tee -a "$LOG"; }
@@ -109,7 +107,7 @@ free_port() {
 # --- the steps
 
 install_debootstrap() {
-  command -v debootstrap >/dev/null && return
+  command -v debootstrap >/dev/null && return 0
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap
 }
@@ -283,17 +281,30 @@ stop_root_processes() {
   for proc in /proc/[0-9]*; do
     [ "$(readlink "$proc/root" 2>/dev/null)" = "$ROOT" ] && pids+=("${proc#/proc/}")
   done
-  [ ${#pids[@]} -eq 0 ] && return
+  # return 0, not return: called from the EXIT trap, a bare return gives the status the script exits with.
+  [ ${#pids[@]} -eq 0 ] && return 0
   kill -TERM "${pids[@]}" 2>/dev/null || true
   sleep 2
   kill -KILL "${pids[@]}" 2>/dev/null || true
 }
 
+# process_tree PID: PID and every process it started, and they started.
+process_tree() {
+  local child
+  echo "$1"
+  for child in $(ps -o pid= --ppid "$1"); do
+    process_tree "$child"
+  done
+}
+
 finish() {
-  local rc=$? i
+  local rc=$? i tree
   trap - EXIT
   # An interrupted step (Ctrl-C) may still be running, debootstrap for one.
-  [ -z "$step_pid" ] || kill -TERM -- "-$step_pid" 2>/dev/null || true
+  if [ -n "$step_pid" ]; then
+    mapfile -t tree < <(process_tree "$step_pid")
+    kill -TERM "${tree[@]}" 2>/dev/null || true
+  fi
   stop_root_processes
   for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
     ! mountpoint -q "$ROOT/${MOUNTS[i]}" || umount "$ROOT/${MOUNTS[i]}" || umount -l "$ROOT/${MOUNTS[i]}"
@@ -318,6 +329,8 @@ finish() {
   exit $rc
 }
 trap finish EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 say "Fresh Debian 12 in $ROOT, log in $LOG"
 step "install debootstrap (this machine)" install_debootstrap
