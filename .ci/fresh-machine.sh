@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prove the README on a fresh Debian 12: build a clean root with debootstrap, install only what the README
 # names (python3, make, git), clone this repository into it and run the README's two commands there.
-# `make run` must serve a demo form that takes an answer over HTTP, and `make test` must pass.
+# `make run` must set up quietly and serve a demo form that takes an answer over HTTP; `make test` must pass.
 # Too slow for every CI run (debootstrap, Chromium, pip, the whole suite): run it when what a fresh machine
 # needs may have changed. Run it as root on a Debian 12 machine with network access.
 #
@@ -202,6 +202,7 @@ clone() {
 }
 
 # make run, in the background; then the newcomer's first answer: open a demo link, rate, see the thanks.
+# Its set-up must print no warnings.
 make_run_and_answer() {
   local port=5000 pid link="" waited=0
   python3 -c 'import socket; socket.create_server(("127.0.0.1", 5000)).close()' 2>/dev/null || port=$(free_port)
@@ -220,6 +221,12 @@ make_run_and_answer() {
     link=$(grep -o -m1 "http://127.0.0.1:$port/s/[A-Za-z0-9]*" "$ROOT/tmp/make-run.log" || true)
   done
   answer_form "$link"
+  # The set-up must be quiet: warnings (once 300 lines of setuptools' about package data) look like errors
+  # to a newcomer.
+  if sed '/^Open one of these links:/q' "$ROOT/tmp/make-run.log" | grep -i 'warn'; then
+    echo "make run's set-up printed the warnings above"
+    return 1
+  fi
 }
 
 # answers URL: whether URL answers 200. This machine's python3 asks, as the root has no HTTP client.
