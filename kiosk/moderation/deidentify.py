@@ -185,11 +185,13 @@ _NOT_HOUSE_NUMBER_AFTER = (
     r"km|m|meter|min|minutt|minutter|time|timer|ganger|gonger|gang|kr|kroner|prosent|år|dager|dagar|uker|veker"
     r"|personer|stk|mil"
 )
+_STREET_PREFIX = r"(?:(?:Nedre|Øvre|Søndre|Nordre|Vestre|Østre|Store|Lille|Gamle|Nye|St\.|Sankt)[ \t]+)?"
 _ADDRESS = re.compile(
     rf"""(?<![\w\-])(?:
         (?:[A-ZÆØÅ][^\W\d_]*+\.?[ \t]+){{1,3}}(?i:{_STREET_WORD})   # Karl Johans gate, Bygdøy allé
-        | [^\W\d_]{{2,}}?(?:{_STREET_ANY_CASE})                      # Storgata, kirkeveien, Storgt.
-        | [A-ZÆØÅ][^\W\d_]+?(?:{_STREET_CAPITALISED})               # Olav Kyrres plass, Grünerløkka
+        | {_STREET_PREFIX}[^\W\d_]{{2,}}?(?:{_STREET_ANY_CASE})      # Storgata, kirkeveien, Nedre Storgt.
+        | {_STREET_PREFIX}[A-ZÆØÅ][^\W\d_]*?(?:{_STREET_CAPITALISED})  # Grünerløkka, Solbakken
+        | (?:Torget|Torg|Lia|Lien|Bakken|Haugen|Åsen|Stien|Tunet|Løkka|Kaia|Myra|Enga|Lunden|Høgda)  # a name alone
     )[ \t]+(?:nr\.?[ \t]*)?\d{{1,4}}(?:[\-–]\d{{1,4}})?(?:[ \t]?[A-Ha-h](?![^\W\d_]))?
     (?![\d:,.]\d)(?![ \t]*(?:{_NOT_HOUSE_NUMBER_AFTER}|%)(?![^\W\d_]))""",
     re.VERBOSE,

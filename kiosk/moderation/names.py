@@ -152,16 +152,17 @@ def _is_month(tokens: list[_Token], i: int) -> bool:
 
 
 def _take(tokens: list[_Token], marks: list[bool], j: int, mode: str) -> None:
-    """Mark the word at j as a name if it fits after a pattern of this mode (intro, role or speech)."""
+    """Mark the word at j as a name if it fits its pattern: intro, role, speech, or said (speech + "at")."""
     tok = tokens[j]
     if tok.strong:
         ok = True
+    elif tok.stop:
+        ok = False  # nynorsk "Ho sa at": a pronoun before it is also a surname
     elif tok.ordinary:
-        ok = tok.cap or mode != "role" or tok.lower not in _patterns().function_names
-    elif tok.stop or tok.known:
-        ok = False
+        ok = tok.cap or mode in ("intro", "said") or tok.lower not in _patterns().function_names
     elif tok.cap:
-        ok = mode != "speech" or not tok.first or not tok.lower.endswith(_patterns().noun_endings)
+        speech = mode in ("speech", "said")
+        ok = not speech or not tok.first or not tok.lower.endswith(_patterns().noun_endings)
     else:
         ok = mode == "intro"  # "jeg heter ahmad": whatever follows is a name
     if not ok:
@@ -191,7 +192,8 @@ def _mark_patterns(tokens: list[_Token], marks: list[bool]) -> None:
                 if _pattern_gap(tokens[j].gap):
                     _take(tokens, marks, j, "intro" if phrase in p.strong_intros else "role")
         if i + 1 < n and tokens[i + 1].lower in p.speech and _adjacent(tokens[i + 1].gap):
-            _take(tokens, marks, i, "speech")
+            said_that = i + 2 < n and tokens[i + 2].lower in p.speech_objects  # "per sa at": surely a name
+            _take(tokens, marks, i, "said" if said_that else "speech")
 
 
 def _mark_capitalised(tokens: list[_Token], marks: list[bool]) -> None:
@@ -234,7 +236,7 @@ def _mark_linked(tokens: list[_Token], marks: list[bool], i: int, k: int) -> Non
     excluded = _patterns().and_excluded
     for name, other in ((i, k), (k, i)):
         a, b = tokens[name], tokens[other]
-        if marks[name] and a.strong and not marks[other] and b.ordinary and b.lower not in excluded:
+        if marks[name] and (a.strong or b.cap) and not marks[other] and b.ordinary and b.lower not in excluded:
             marks[other] = b.cap or not a.cap
 
 
