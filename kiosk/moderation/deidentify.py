@@ -57,12 +57,19 @@ _DAYS_IN_MONTH = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _USUAL_BREAKS = frozenset({2, 4, 6, 9})
 
 
+# Every day and month an identity number can begin with: DDMM, D-numbers (day + 40), H-numbers (month + 40).
+_DATE_STARTS = frozenset(
+    f"{day + d_offset:02}{month + h_offset:02}"
+    for month, days in enumerate(_DAYS_IN_MONTH[1:], start=1)
+    for day in range(1, days + 1)
+    for d_offset in (0, 40)
+    for h_offset in (0, 40)
+)
+
+
 def _date_plausible(digits: str) -> bool:
-    """Say whether eleven digits begin with a date: DDMMYY, D-number (day + 40), H-number (month + 40)."""
-    day, month = int(digits[0:2]), int(digits[2:4])
-    day -= 40 if day > 40 else 0
-    month -= 40 if month > 40 else 0
-    return 1 <= month <= 12 and 1 <= day <= _DAYS_IN_MONTH[month]
+    """Say whether digits begin with a date: DDMM, a D-number (day + 40) or an H-number (month + 40)."""
+    return digits[:4] in _DATE_STARTS
 
 
 def _check_digits_agree(digits: str) -> bool:
@@ -78,15 +85,19 @@ def _national_ids(text: str) -> list[_Find]:
     finds: list[_Find] = []
     for chain in _DIGIT_CHAIN.finditer(text):
         groups = [m.span() for m in _DIGIT_GROUP.finditer(text, chain.start(), chain.end())]
-        i = 0
+        digits = "".join(text[s:e] for s, e in groups)
+        if len(digits) < 11:
+            continue
+        digits = digits if digits.isascii() else _ascii(digits)
+        bounds = [0]  # where each group begins in digits, and where the last ends
+        for s, e in groups:
+            bounds.append(bounds[-1] + e - s)
+        i = j = 0
         while i < len(groups):
-            count, breaks, j = 0, [], i
-            while j < len(groups) and count < 11:
-                count += groups[j][1] - groups[j][0]
-                breaks.append(count)
-                j += 1
-            digits = "".join(text[s:e] for s, e in groups[i:j])
-            if count == 11 and _is_national_id(digits if digits.isascii() else _ascii(digits), breaks[:-1]):
+            j = max(j, i + 1)
+            while j < len(groups) and bounds[j] - bounds[i] < 11:
+                j += 1  # j only moves forward: linear in the number of groups
+            if bounds[j] - bounds[i] == 11 and _is_national_id(digits[bounds[i] : bounds[j]], bounds[i : j + 1]):
                 finds.append((groups[i][0], groups[j - 1][1], "national_id"))
                 i = j
             else:
@@ -98,10 +109,12 @@ def _ascii(digits: str) -> str:
     return "".join(str(int(d)) for d in digits)  # digits of other scripts, such as Arabic-Indic
 
 
-def _is_national_id(digits: str, breaks: list[int]) -> bool:
+def _is_national_id(digits: str, bounds: list[int]) -> bool:
+    """Say whether 11 digits, in groups that begin at bounds, are an identity number."""
     if not _date_plausible(digits):
         return False
-    return _USUAL_BREAKS.issuperset(breaks) or _check_digits_agree(digits)
+    usual = all(b - bounds[0] in _USUAL_BREAKS for b in bounds[1:-1])
+    return usual or _check_digits_agree(digits)
 
 
 _EMAIL = re.compile(
