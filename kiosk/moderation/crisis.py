@@ -65,7 +65,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         # violence and threats
         *_KILL_NB, *_SHOOT, "drepe meg selv", "slå deg i hjel", "slå deg ihjel", "slå ham i hjel",
         "slå han i hjel", "slå henne i hjel", "slå dem i hjel", "stikke deg ned", "stikke ham ned", "stikke han ned",
-        "knivstikk*", "vold", "voldelig*", "voldtekt*", "voldta*", "mishandl*", "overgrep*", "banker meg",
+        "knivstikk*", "knivstukk*", "vold", "voldelig*", "voldtekt*", "voldta*", "mishandl*", "overgrep*", "banker meg",
         "banket meg", "banka meg", "juling", "truer meg", "truet meg", "trua meg", "truer med å",
         "truet med å",
     ),
@@ -98,7 +98,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "overdos*", "take too many pills", "took too many pills", "take all my pills", "took all my pills",
         "take all the pills", "took all the pills",
         # violence and threats
-        *_KILL_EN, *_SHOOT_EN, "beat you up", "beat me up", "beats me up", "beat him up", "beat her up",
+        *_KILL_EN, *_SHOOT_EN, "would kill me", "will kill me", "going to kill me", "gonna kill me",
+        "tried to kill me", "wants to kill me", "beat you up", "beat me up", "beats me up", "beat him up", "beat her up",
         "raped", "rape", "raping", "abused me", "abusing me", "abuses me", "threatened me", "threatening me",
         "threatens me", "threatened to", "attacked me", "assaulted me", "violence", "violent",
     ),
