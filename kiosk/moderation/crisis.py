@@ -1,4 +1,4 @@
-"""Notice free text that suggests someone is in danger, so that the thank-you screen can show where to get help.
+"""Notice free text that suggests someone is in danger, so the thank-you screen can show where to get help.
 
 The tablet runs the same check offline in JavaScript with the phrases from crisis_phrases(), so the rule is
 kept simple enough to write identically in both languages:
@@ -35,12 +35,15 @@ def _combine(verbs: str, objects: str) -> tuple[str, ...]:
     return tuple(f"{verb} {obj}" for verb in verbs.split() for obj in objects.split())
 
 
-_KILL_NB = _combine("drepe dreper drep drepa drepte myrde myrder", "meg deg han ham henne dem noen alle seg dere oss folk")
-_KILL_NN = _combine("drepe drepa drep drepte myrde", "meg deg han honom henne ho dei nokon alle seg dykk oss folk")
-_SHOOT = _combine("skyte skyter skyt skjøt skaut", "meg deg han ham henne ho dem dei noen nokon alle dere dykk folk")
+_OBJECTS_NB = "meg deg han ham henne dem noen alle seg dere oss folk"
+_OBJECTS_NN = "meg deg han honom henne ho dei nokon alle seg dykk oss folk"
+_KILL_NB = _combine("drepe dreper drep drepa drepte myrde myrder", _OBJECTS_NB)
+_KILL_NN = _combine("drepe drepa drep drepte myrde", _OBJECTS_NN)
+_SHOOT = _combine("skyte skyter skyt skjøt skaut", f"{_OBJECTS_NB} ho dei nokon dykk")
 _KILL_EN = _combine("kill killing", "myself you him her them someone somebody everyone everybody people")
 _SHOOT_EN = _combine("shoot stab", "myself you him her them someone somebody everyone everybody people")
 
+# fmt: off
 PHRASES: dict[str, tuple[str, ...]] = {
     "nb": (
         # suicide
@@ -55,19 +58,20 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "hoppe fra taket", "kaste meg foran", "selfmord*", "ta livet av mæ", "drepe mæ", "drep mæ",
         "drepe meg sjøl",
         # self-harm
-        "selvskad*", "skade meg selv", "skader meg selv", "skadet meg selv", "skade meg sjøl", "skade mæ sjøl",
-        "kutte meg", "kutter meg", "kuttet meg", "kutta meg", "kutte mæ", "skjære meg selv", "skjærer meg selv",
-        "skjære i armene", "skjærer i armene", "kutte i armene", "kutter i armene", "rispe meg", "risper meg",
+        "selvskad*", "skade meg selv", "skader meg selv", "skadet meg selv", "skade meg sjøl",
+        "skade mæ sjøl", "kutte meg", "kutter meg", "kuttet meg", "kutta meg", "kutte mæ", "skjære meg selv",
+        "skjærer meg selv", "skjære i armene", "skjærer i armene", "kutte i armene", "kutter i armene",
+        "rispe meg", "risper meg",
         # overdose
         "overdos*", "over dose*", "ta for mange piller", "tok for mange piller", "tatt for mange piller",
         "ta for mange tabletter", "tok for mange tabletter", "ta alle pillene", "tok alle pillene",
         "ta alle tablettene", "tok alle tablettene",
         # violence and threats
         *_KILL_NB, *_SHOOT, "drepe meg selv", "slå deg i hjel", "slå deg ihjel", "slå ham i hjel",
-        "slå han i hjel", "slå henne i hjel", "slå dem i hjel", "stikke deg ned", "stikke ham ned", "stikke han ned",
-        "knivstikk*", "knivstukk*", "vold", "voldelig*", "voldtekt*", "voldta*", "mishandl*", "overgrep*", "banker meg",
-        "banket meg", "banka meg", "juling", "truer meg", "truet meg", "trua meg", "truer med å",
-        "truet med å",
+        "slå han i hjel", "slå henne i hjel", "slå dem i hjel", "stikke deg ned", "stikke ham ned",
+        "stikke han ned", "knivstikk*", "knivstukk*", "vold", "voldelig*", "voldtekt*", "voldta*",
+        "mishandl*", "overgrep*", "banker meg", "banket meg", "banka meg", "juling", "truer meg", "truet meg",
+        "trua meg", "truer med å", "truet med å",
     ),
     "nn": (
         # suicide
@@ -99,11 +103,13 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "take all the pills", "took all the pills",
         # violence and threats
         *_KILL_EN, *_SHOOT_EN, "would kill me", "will kill me", "going to kill me", "gonna kill me",
-        "tried to kill me", "wants to kill me", "beat you up", "beat me up", "beats me up", "beat him up", "beat her up",
-        "raped", "rape", "raping", "abused me", "abusing me", "abuses me", "threatened me", "threatening me",
-        "threatens me", "threatened to", "attacked me", "assaulted me", "violence", "violent",
+        "tried to kill me", "wants to kill me", "beat you up", "beat me up", "beats me up", "beat him up",
+        "beat her up", "raped", "rape", "raping", "abused me", "abusing me", "abuses me", "threatened me",
+        "threatening me", "threatens me", "threatened to", "attacked me", "assaulted me", "violence",
+        "violent",
     ),
 }
+# fmt: on
 
 
 def crisis_phrases() -> list[str]:

@@ -36,7 +36,9 @@ def _patterns() -> SimpleNamespace:
         intros.setdefault(phrase[0], []).append(phrase)
         if entry.endswith("*"):
             strong.add(phrase)
-    words = {name: frozenset(entries) for name, entries in sections.items() if name != "intros"}
+    words: dict[str, object] = {
+        name: frozenset(entries) for name, entries in sections.items() if name != "intros"
+    }
     words["noun_endings"] = tuple(sections["noun_endings"])
     return SimpleNamespace(**words, intros=intros, strong_intros=frozenset(strong))
 
@@ -188,9 +190,9 @@ def _mark_patterns(tokens: list[_Token], marks: list[bool]) -> None:
                 _take(tokens, marks, j, "role")
         for phrase in p.intros.get(lower, ()):
             j = i + len(phrase)
-            if j < n and all(tokens[i + k].lower == part for k, part in enumerate(phrase)):
-                if _pattern_gap(tokens[j].gap):
-                    _take(tokens, marks, j, "intro" if phrase in p.strong_intros else "role")
+            said = j < n and all(tokens[i + k].lower == part for k, part in enumerate(phrase))
+            if said and _pattern_gap(tokens[j].gap):
+                _take(tokens, marks, j, "intro" if phrase in p.strong_intros else "role")
         if i + 1 < n and tokens[i + 1].lower in p.speech and _adjacent(tokens[i + 1].gap):
             said_that = i + 2 < n and tokens[i + 2].lower in p.speech_objects  # "per sa at": surely a name
             _take(tokens, marks, i, "said" if said_that else "speech")
@@ -236,7 +238,13 @@ def _mark_linked(tokens: list[_Token], marks: list[bool], i: int, k: int) -> Non
     excluded = _patterns().and_excluded
     for name, other in ((i, k), (k, i)):
         a, b = tokens[name], tokens[other]
-        if marks[name] and (a.strong or b.cap) and not marks[other] and b.ordinary and b.lower not in excluded:
+        if (
+            marks[name]
+            and (a.strong or b.cap)
+            and not marks[other]
+            and b.ordinary
+            and b.lower not in excluded
+        ):
             marks[other] = b.cap or not a.cap
 
 

@@ -16,12 +16,24 @@ from kiosk.moderation.normalise import normalise
 
 CORPUS = Path(__file__).with_name("corpus.tsv")
 _MARK = re.compile(r"\{(id|phone|email|address|name|local|keep):([^{}]*)\}")
-_KINDS = {"id": "national_id", "phone": "phone", "email": "email", "address": "address", "name": "name",
-          "local": "name"}
+_KINDS = {
+    "id": "national_id",
+    "phone": "phone",
+    "email": "email",
+    "address": "address",
+    "name": "name",
+    "local": "name",
+}
 TARGETS = {"id": 1.0, "phone": 1.0, "email": 1.0, "name": 0.9, "local": 1.0, "address": 0.9, "keep": 0.95}
-LABELS = {"id": "identity numbers (fødselsnummer, D, H)", "phone": "phone numbers", "email": "e-mail addresses",
-          "name": "names (lists and patterns)", "local": "local words", "address": "street addresses",
-          "keep": "look-alikes kept"}
+LABELS = {
+    "id": "identity numbers (fødselsnummer, D, H)",
+    "phone": "phone numbers",
+    "email": "e-mail addresses",
+    "name": "names (lists and patterns)",
+    "local": "local words",
+    "address": "street addresses",
+    "keep": "look-alikes kept",
+}
 
 
 @dataclass
@@ -79,7 +91,10 @@ def _original_spans(line: Line, local_words: list[str]) -> list[tuple[int, int, 
 def evaluate() -> tuple[Counter[str], Counter[str], list[str], int]:
     """Return marks found and marks in all, per kind; the misses; and redactions of unmarked text."""
     lines, local_words = read_corpus()
-    found, total, misses, unmarked = Counter(), Counter(), [], 0
+    found: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    misses: list[str] = []
+    unmarked = 0
     for line in lines:
         redactions = _original_spans(line, local_words)
         for start, end, mark in line.spans:

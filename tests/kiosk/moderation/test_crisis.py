@@ -22,7 +22,9 @@ def read_corpus() -> list[tuple[bool, str, str]]:
 
 def test_corpus_covers_every_language_both_ways() -> None:
     rows = read_corpus()
-    assert {(lang, crisis) for crisis, lang, _ in rows} == {(l, c) for l in ("nb", "nn", "en") for c in (True, False)}
+    assert {(lang, crisis) for crisis, lang, _ in rows} == {
+        (l, c) for l in ("nb", "nn", "en") for c in (True, False)
+    }
     assert sum(crisis for crisis, _, _ in rows) >= 50 and sum(not crisis for crisis, _, _ in rows) >= 50
 
 

@@ -1,4 +1,4 @@
-"""scrub(), redact_more() and reveal(): placeholders, spans, overlaps, local words, and the moderator's edits."""
+"""scrub(), redact_more() and reveal(): placeholders, spans, overlaps, local words, a moderator's edits."""
 
 import hypothesis.strategies as st
 import pytest
@@ -131,8 +131,36 @@ def test_reveal_puts_one_original_back() -> None:
 
 
 _PIECES = st.sampled_from(
-    ["Kari", "kari", "Per", "per", "Hansen", "Storgata", "12", "912", "34", "567", "010105", "01241", "@", ".",
-     "nav.no", "kr", "uke", "Fyrlykta", "sa", "at", "jeg", "heter", "-", "+47", "\u200b", "０", "\n", "Liv"]
+    [
+        "Kari",
+        "kari",
+        "Per",
+        "per",
+        "Hansen",
+        "Storgata",
+        "12",
+        "912",
+        "34",
+        "567",
+        "010105",
+        "01241",
+        "@",
+        ".",
+        "nav.no",
+        "kr",
+        "uke",
+        "Fyrlykta",
+        "sa",
+        "at",
+        "jeg",
+        "heter",
+        "-",
+        "+47",
+        "\u200b",
+        "０",
+        "\n",
+        "Liv",
+    ]
 )
 
 

@@ -1,5 +1,8 @@
 """Identity numbers (fødselsnummer, D- and H-numbers), valid or not, however they are written, are caught."""
 
+from collections.abc import Callable
+from typing import Any
+
 import hypothesis.strategies as st
 import pytest
 from hypothesis import given, settings
@@ -40,7 +43,7 @@ def identity_numbers(draw: st.DrawFn) -> tuple[str, bool]:
     return base + checks, False
 
 
-def write(draw: st.DrawFn, digits: str, breaks: tuple[int, ...]) -> str:
+def write(draw: Callable[..., Any], digits: str, breaks: tuple[int, ...]) -> str:
     """Write the digits with separators at breaks, some digits full-width, zero-width characters between."""
     out = []
     for i, digit in enumerate(digits):

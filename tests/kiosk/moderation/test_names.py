@@ -31,10 +31,46 @@ def test_lists_hold_common_names_of_immigrant_communities() -> None:
 def test_ordinary_word_names_are_names_in_lower_case() -> None:
     ordinary = names.ordinary_word_names()
     assert ordinary <= names.given_names() | names.surnames()
-    assert {"per", "liv", "dag", "sol", "eli", "bo", "mai", "ask", "vår", "elv", "siv", "gro", "storm", "august",
-            "line", "tone", "sander", "aksel", "hans", "odd", "even", "frank"} <= ordinary
-    assert {"berg", "lie", "strand", "haug", "vik", "lund", "holm", "bakke", "hagen", "dal", "foss", "sand", "nes",
-            "li"} <= ordinary
+    assert {
+        "per",
+        "liv",
+        "dag",
+        "sol",
+        "eli",
+        "bo",
+        "mai",
+        "ask",
+        "vår",
+        "elv",
+        "siv",
+        "gro",
+        "storm",
+        "august",
+        "line",
+        "tone",
+        "sander",
+        "aksel",
+        "hans",
+        "odd",
+        "even",
+        "frank",
+    } <= ordinary
+    assert {
+        "berg",
+        "lie",
+        "strand",
+        "haug",
+        "vik",
+        "lund",
+        "holm",
+        "bakke",
+        "hagen",
+        "dal",
+        "foss",
+        "sand",
+        "nes",
+        "li",
+    } <= ordinary
     assert all(name == name.lower() for name in ordinary)
 
 
