@@ -147,6 +147,12 @@ _NOT_PHONE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _NOT_PHONE_AFTER = re.compile(r"[ \t]*(?:kr\b|kroner|nok\b|,-|%|prosent|mill|:\d)", re.IGNORECASE)
+# Dates ("22.05.2024", "2024-05-22") and pairs of years ("2019 2020") that are also valid phone numbers.
+_DATE_OR_YEARS = re.compile(
+    r"(?:0?[1-9]|[12]\d|3[01])([./\-])(?:0?[1-9]|1[0-2])\1(?:19|20)?\d\d"
+    r"|(?:19|20)\d\d([./\-])(?:0?[1-9]|1[0-2])\2(?:0?[1-9]|[12]\d|3[01])"
+    r"|(?:19|20)\d\d[ \t]*[\-–/ ][ \t]*(?:19|20)\d\d"
+)
 
 
 def _phones(text: str) -> list[_Find]:
@@ -182,9 +188,11 @@ def _matched_phones(candidate: str) -> tuple[tuple[int, int], ...]:
 
 
 def _price_or_reference(text: str, start: int, end: int) -> bool:
-    """Say whether a phone-shaped number is a price or an order, case or account number."""
-    return bool(_NOT_PHONE_BEFORE.search(text, max(0, start - 24), start)) or bool(
-        _NOT_PHONE_AFTER.match(text, end)
+    """Say whether a phone-shaped number is a date, years, a price, or an order, case or account number."""
+    return (
+        bool(_DATE_OR_YEARS.fullmatch(text, start, end))
+        or bool(_NOT_PHONE_BEFORE.search(text, max(0, start - 24), start))
+        or bool(_NOT_PHONE_AFTER.match(text, end))
     )
 
 
