@@ -142,8 +142,8 @@ _NORWEGIAN_PHONE = re.compile(
     r"(?:[2-9]\d{7}|[2-9]\d\d[ .\-]\d\d[ .\-]\d{3}|[2-9]\d(?:[ .\-]\d\d){3}|[2-9]\d{3}[ .\-]\d{4})(?!\d)"
 )
 _NOT_PHONE_BEFORE = re.compile(
-    r"(?:\bkr\.?|\bnok|ordre\w*|\bsak\w*|faktura\w*|kunde\w*|konto\w*|\bref\w*|bilag\w*|\bkid|org\w*)"
-    r"[ \t]*(?:nr\.?|nummer|no\.?)?[ \t]*[:#.]?[ \t]*$",
+    r"(?<![^\W\d_])(?:kr|nok|ordre|sak|saks|faktura|kunde|konto|ref|referanse|bilag|kid|org|organisasjons"
+    r"|bestilling|bestillings)[ \t.\-]*(?:nr|nummer|nummeret|no)?\.?[ \t]*[:#]?[ \t]*$",
     re.IGNORECASE,
 )
 _NOT_PHONE_AFTER = re.compile(r"[ \t]*(?:kr\b|kroner|nok\b|,-|%|prosent|mill|:\d)", re.IGNORECASE)

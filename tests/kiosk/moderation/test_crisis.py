@@ -1,6 +1,7 @@
 """Crisis signposting: the phrase lists, the matching rule the tablet copies, and a corpus of sentences."""
 
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,11 @@ def test_phrases_follow_the_rule_the_tablet_implements() -> None:
 )
 def test_matching_rule(text: str, expected: bool) -> None:
     assert suggests_crisis(text) is expected
+
+
+def test_python_words_are_javascript_s_letter_and_number_runs() -> None:
+    """r"[^\\W_]" in Python is [\\p{L}\\p{N}] in JavaScript: the tablet splits words the same way."""
+    for code_point in range(0x10000):
+        char = chr(code_point)
+        is_word = re.fullmatch(r"[^\W_]", char) is not None
+        assert is_word == (unicodedata.category(char)[0] in "LN"), hex(code_point)
