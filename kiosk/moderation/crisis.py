@@ -56,7 +56,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "ikke verdt å leve", "ingen grunn til å leve", "bedre uten meg", "bedre død", "ingen vil savne meg",
         "henge meg selv", "henge meg sjøl", "hoppe foran toget", "hoppe fra brua", "hoppe fra broen",
         "hoppe fra taket", "kaste meg foran", "selfmord*", "ta livet av mæ", "drepe mæ", "drep mæ",
-        "drepe meg sjøl",
+        "drepe meg sjøl", "tenker på å dø", "tenkt på å dø", "tenke på å dø", "tenker mye på å dø",
+        "tenker ofte på å dø", "tenker på døden", "tenker mye på døden", "ikke lenger leve",
         # self-harm
         "selvskad*", "skade meg selv", "skader meg selv", "skadet meg selv", "skade meg sjøl",
         "skade mæ sjøl", "kutte meg", "kutter meg", "kuttet meg", "kutta meg", "kutte mæ", "skjære meg selv",
@@ -71,7 +72,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "slå han i hjel", "slå henne i hjel", "slå dem i hjel", "stikke deg ned", "stikke ham ned",
         "stikke han ned", "knivstikk*", "knivstukk*", "vold", "voldelig*", "voldtekt*", "voldta*",
         "mishandl*", "overgrep*", "banker meg", "banket meg", "banka meg", "juling", "truer meg", "truet meg",
-        "trua meg", "truer med å", "truet med å",
+        "trua meg", "truer med å", "truet med å", "banket opp", "banka opp", "han slår meg", "hun slår meg",
+        "han slo meg", "hun slo meg", "de slår meg", "de slo meg", "skade noen", "skade andre",
     ),
     "nn": (
         # suicide
@@ -80,12 +82,14 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "ønskjer å døy", "ønskjer eg var død", "ønskje eg var død", "om eg var død", "vil ikkje leve",
         "vil ikkje leva", "ikkje leva lenger", "ikkje leve lenger", "orkar ikkje leva", "orkar ikkje å leva",
         "orkar ikkje leve", "lei av å leva", "ikkje verdt å leva", "inga grunn til å leva", "betre utan meg",
-        "betre død", "ingen vil sakne meg", "hengje meg sjølv",
+        "betre død", "ingen vil sakne meg", "hengje meg sjølv", "tenkjer på å døy", "tenkt på å døy",
+        "tenkjer mykje på å døy", "tenkjer på døden", "ikkje lenger leva", "ikkje lenger leve",
         # self-harm
         "sjølvskad*", "skade meg sjølv", "skada meg sjølv", "skadar meg sjølv", "kuttar meg",
         # violence and threats
-        *_KILL_NN, "drepe meg sjølv", "drepa meg sjølv", "slå deg i hel", "trugar meg", "truga meg",
-        "trugar med å", "truga med å", "valdtekt*", "valdeleg*", "vald",
+        *_KILL_NN, "ho slår meg", "ho slo meg", "dei slår meg", "dei slo meg", "skada nokon",
+        "drepe meg sjølv", "drepa meg sjølv", "slå deg i hel", "trugar meg", "truga meg", "trugar med å",
+        "truga med å", "valdtekt*", "valdeleg*", "vald",
     ),
     "en": (
         # suicide
@@ -94,7 +98,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "better off dead", "better off without me", "no reason to live", "not worth living",
         "dont want to live", "don t want to live", "do not want to live", "hang myself", "jump off a bridge",
         "jump off the bridge", "jump off the roof", "jump in front of", "want to end it", "kms", "kys",
-        "unalive*",
+        "unalive*", "thinking about dying", "think about dying",
         # self-harm
         "self harm*", "selfharm*", "hurt myself", "hurting myself", "harm myself", "harming myself",
         "cut myself", "cutting myself",
@@ -103,10 +107,11 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "take all the pills", "took all the pills",
         # violence and threats
         *_KILL_EN, *_SHOOT_EN, "would kill me", "will kill me", "going to kill me", "gonna kill me",
-        "tried to kill me", "wants to kill me", "beat you up", "beat me up", "beats me up", "beat him up",
-        "beat her up", "raped", "rape", "raping", "abused me", "abusing me", "abuses me", "threatened me",
-        "threatening me", "threatens me", "threatened to", "attacked me", "assaulted me", "violence",
-        "violent",
+        "tried to kill me", "wants to kill me", "he hits me", "she hits me", "he hit me", "she hit me",
+        "want to hurt someone", "want to hurt people", "beat you up", "beat me up", "beats me up",
+        "beat him up", "beat her up", "raped", "rape", "raping", "abused me", "abusing me", "abuses me",
+        "threatened me", "threatening me", "threatens me", "threatened to", "attacked me", "assaulted me",
+        "violence", "violent",
     ),
 }
 # fmt: on
