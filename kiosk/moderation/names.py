@@ -113,6 +113,11 @@ def _starts_sentence(gap: str, previous: str | None) -> bool:
     return not (rest == "." and previous in _patterns().abbreviations)
 
 
+def _surname_shaped(lower: str) -> bool:
+    """Say whether an unknown word has the commonest surname shape: "Thorstensen", not "Dagsavisen"."""
+    return len(lower) >= 6 and lower.endswith("sen") and lower[-4] not in "aeiouyæøå"
+
+
 def _tokens(text: str) -> list[_Token]:
     stop = _patterns().stop
     tokens: list[_Token] = []
@@ -123,8 +128,8 @@ def _tokens(text: str) -> list[_Token]:
         first = _starts_sentence(gap, previous)
         cap = word[0].isupper() and (len(word) == 1 or not word.isupper())
         given, sur, ordinary = _lookup(lower)
-        if not (given or sur) and cap and not first and len(lower) >= 6 and lower.endswith("sen"):
-            sur = lower not in stop  # "Thorstensen": an unknown surname of the commonest shape
+        if not (given or sur) and cap and not first and _surname_shaped(lower):
+            sur = lower not in stop
         tokens.append(
             _Token(match.start(), match.end(), lower, gap, cap, first, given, sur, ordinary, lower in stop)
         )
