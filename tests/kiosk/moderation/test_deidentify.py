@@ -175,3 +175,15 @@ def test_every_redaction_can_be_undone_exactly(pieces: list[tuple[str, str]]) ->
     while scrubbed.redactions:
         scrubbed = reveal(scrubbed, len(scrubbed.redactions) // 2)
     assert scrubbed.text == normalise(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+def test_any_text_scrubs_and_restores(text: str) -> None:
+    scrubbed = scrub(text)
+    assert restore(scrubbed) == normalise(text)
+
+
+def test_digits_of_other_scripts_are_digits() -> None:
+    arabic_indic = "".join(chr(0x0660 + int(d)) for d in "01010501241")
+    assert scrub(f"رقمي {arabic_indic}").text == "رقمي [fødselsnummer]"
