@@ -49,7 +49,7 @@ class Scrubbed:
 _Find = tuple[int, int, str]  # start, end, kind (a key of _RANKS)
 
 # Identity numbers: runs of digit groups joined by up to three separators ("010190 12345", "01.01.90-123 45").
-_DIGIT_CHAIN = re.compile(r"(?<!\d)\d++(?:[ \t.\-‐‑‒–—−]{1,3}+\d++)*+")
+_DIGIT_CHAIN = re.compile(r"(?<!\d)\d++(?:[ \t./\-‐‑‒–—−]{1,3}+\d++)*+")
 _DIGIT_GROUP = re.compile(r"\d++")
 _DAYS_IN_MONTH = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 # Where people break an identity number: between day, month, year and the personal number, or 3 + 2 in

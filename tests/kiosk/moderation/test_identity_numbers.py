@@ -11,7 +11,7 @@ from stdnum.no.fodselsnummer import calc_check_digit1, calc_check_digit2
 from kiosk.moderation.deidentify import scrub
 
 DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-SEPARATORS = [" ", ".", "-", "–", ". ", " - "]
+SEPARATORS = [" ", ".", "-", "–", ". ", " - ", "/"]
 ZERO_WIDTH = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e", "\u202c"]
 SENTENCES = [
     "Fødselsnummeret mitt er {}.",

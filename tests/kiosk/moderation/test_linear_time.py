@@ -25,7 +25,7 @@ def repeat(piece: str) -> str:
 ADVERSARIAL: dict[str, str] = {
     "single digits with spaces": " ".join(_random.choice("0123456789") for _ in range(SIZE // 2))[: SIZE - 1]
     + " ",
-    "digit groups with separators": "".join(_random.choice("0123456789 .-–()+") for _ in range(SIZE)),
+    "digit groups with separators": "".join(_random.choice("0123456789 .-–()+/") for _ in range(SIZE)),
     "one digit run": "7" * SIZE,
     "identity-number look-alikes": repeat("010105 0124 1 "),
     "distinct phone numbers": " ".join(f"9{_random.randint(1_000_000, 9_999_999)}" for _ in range(SIZE // 8))[
