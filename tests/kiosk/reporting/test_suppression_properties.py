@@ -208,8 +208,10 @@ def test_a_reader_who_runs_the_code_on_every_distribution_learns_nothing(k: int,
     assert pinned_by_trying_every_table(every_distribution(module_distribution(k), m, top), m, top) == []
 
 
-def test_a_reader_who_runs_the_code_catches_the_one_hidden_rule() -> None:
+def test_a_reader_who_runs_the_code_catches_the_naive_rules() -> None:
     sums = [[(0, 1), (1, 1), (2, 1), (3, -1)]]
+    leaks = pinned_by_trying_every_table(every_distribution(lambda t: primary_only(t, 5), 3, 16), 3, 16)
+    assert (("small", 10, 0, 11), 0, 1) in leaks  # 11 - 10 - 0
     leaks = pinned_by_trying_every_table(
         every_distribution(lambda t: one_hidden_rule(t, sums, 5), 3, 16), 3, 16
     )
@@ -217,7 +219,7 @@ def test_a_reader_who_runs_the_code_catches_the_one_hidden_rule() -> None:
     assert (("small", "complementary", 6, 16), 0, 4) in leaks
 
 
-@pytest.mark.parametrize("k,height,width,top", [(3, 2, 2, 7), (5, 2, 2, 8), (3, 2, 3, 3), (3, 3, 2, 3)])
+@pytest.mark.parametrize("k,height,width,top", [(3, 2, 2, 7), (5, 2, 2, 12), (3, 2, 3, 4), (3, 3, 3, 2)])
 def test_a_reader_who_runs_the_code_on_every_small_table_learns_nothing(
     k: int, height: int, width: int, top: int
 ) -> None:
