@@ -16,7 +16,7 @@ def extracted() -> set[str]:
     for package in ("kiosk", "admin"):
         if not (ROOT / package).is_dir():
             continue
-        for _file, _line, message, _comments, _context in extract_from_dir(ROOT / package, METHODS, keywords={"_": None, "gettext": None, "_l": None}):
+        for _file, _line, message, _comments, _context in extract_from_dir(ROOT / package, METHODS, keywords={"_": None, "gettext": None, "_l": None, "ngettext": (1, 2)}):
             ids.add(message if isinstance(message, str) else message[0])
     return ids
 
@@ -25,14 +25,24 @@ def extracted() -> set[str]:
 def test_every_message_is_translated(lang):
     with open(CATALOGS / lang / "LC_MESSAGES" / "messages.po", "rb") as f:
         catalog = read_po(f, locale=lang)
-    missing = [m for m in sorted(extracted()) if not (catalog.get(m) and catalog.get(m).string)]
+    missing = [m for m in sorted(extracted()) if not (catalog.get(m) and _translated(catalog.get(m).string))]
     assert missing == []
+
+
+def _translated(string: str | tuple[str, ...]) -> bool:
+    """Return True when a message, or every plural form of it, is filled in."""
+    return all(string) if isinstance(string, tuple) else bool(string)
 
 
 @pytest.mark.parametrize("lang", ["nb", "nn", "en"])
 def test_compiled_catalog_matches_source(lang):
     with open(CATALOGS / lang / "LC_MESSAGES" / "messages.po", "rb") as f:
-        source = {m.id: m.string for m in read_po(f, locale=lang) if m.id}
+        source = {_plain(m.id): _plain(m.string) for m in read_po(f, locale=lang) if m.id}
     with open(CATALOGS / lang / "LC_MESSAGES" / "messages.mo", "rb") as f:
-        compiled = {m.id: m.string for m in read_mo(f) if m.id}
+        compiled = {_plain(m.id): _plain(m.string) for m in read_mo(f) if m.id}
     assert compiled == source, "run: make translations"
+
+
+def _plain(value: str | list[str] | tuple[str, ...]) -> str | tuple[str, ...]:
+    """Return a message id or string comparable across .po and .mo (plurals as tuples)."""
+    return value if isinstance(value, str) else tuple(value)
