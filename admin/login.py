@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,6 +29,8 @@ FREE_ATTEMPTS = 5
 MAX_WAIT = timedelta(minutes=1)
 # A bucket's failures are forgotten a day after the last one, so old typos do not make anyone wait.
 FORGET_AFTER = timedelta(days=1)
+PRUNE_BATCH = 20
+_UNSYNCED = {"synchronize_session": False}  # bulk deletes of rows this session has not loaded
 # The file in the instance folder whose lock is the machine's one hashing slot (admin.passwords).
 HASH_LOCK_FILE = "password-hashing.lock"
 # What a sign-in that found the slot taken for the whole wait is told: the queue moves in fractions of a second.
@@ -117,18 +119,12 @@ def check_attempt(attempt: Attempt, password: str, *, lock_file: Path, wait: flo
 def finish_attempt(session: Session, attempt: Attempt, verdict: Verdict, *, now: datetime) -> User:
     """Record the attempt in its bucket; return the active user, or raise LoginFailed."""
     moment = db_time(now)
-    throttle = _bucket(session, attempt.bucket)
     user = session.get(User, attempt.user_id) if attempt.user_id is not None else None
     if user is None or not verdict.matched or not user.is_active:
-        if throttle.last_failure_at is not None and moment - throttle.last_failure_at > FORGET_AFTER:
-            throttle.failures = 0
-        throttle.failures += 1
-        throttle.last_failure_at = moment
-        throttle.locked_until = moment + wait_after(throttle.failures)
-        session.flush()
+        _count_failure(session, attempt.bucket, moment)
         raise LoginFailed()
-    throttle.failures = 0
-    throttle.locked_until = None
+    # A clean slate: a bucket without failures holds nothing worth keeping.
+    session.execute(delete(LoginThrottle).where(LoginThrottle.key_hash == attempt.bucket), execution_options=_UNSYNCED)
     if verdict.new_hash and user.password_hash == attempt.password_hash:
         user.password_hash = verdict.new_hash
     user.last_login_at = moment
@@ -136,10 +132,21 @@ def finish_attempt(session: Session, attempt: Attempt, verdict: Verdict, *, now:
     return user
 
 
-def _bucket(session: Session, key: str) -> LoginThrottle:
+def _count_failure(session: Session, key: str, moment: datetime) -> None:
+    throttle = _bucket(session, key, moment)
+    if throttle.last_failure_at is not None and moment - throttle.last_failure_at > FORGET_AFTER:
+        throttle.failures = 0
+    throttle.failures += 1
+    throttle.last_failure_at = moment
+    throttle.locked_until = moment + wait_after(throttle.failures)
+    session.flush()
+
+
+def _bucket(session: Session, key: str, moment: datetime) -> LoginThrottle:
     throttle = session.get(LoginThrottle, key, with_for_update=True)
     if throttle is not None:
         return throttle
+    _prune(session, moment)
     try:
         with session.begin_nested():  # two first failures at once: the second one counts in the first's row
             throttle = LoginThrottle(key_hash=key, failures=0)
@@ -148,3 +155,12 @@ def _bucket(session: Session, key: str) -> LoginThrottle:
         throttle = session.get(LoginThrottle, key, with_for_update=True, populate_existing=True)
         assert throttle is not None
     return throttle
+
+
+def _prune(session: Session, moment: datetime) -> None:
+    """Delete a few buckets whose failures are forgotten: a flood of made-up addresses leaves one row each.
+
+    Called whenever a bucket is made, so the table shrinks as fast as a flood can grow it.
+    """
+    stale = select(LoginThrottle.key_hash).where(LoginThrottle.last_failure_at < moment - FORGET_AFTER).limit(PRUNE_BATCH)
+    session.execute(delete(LoginThrottle).where(LoginThrottle.key_hash.in_(stale.scalar_subquery())), execution_options=_UNSYNCED)

@@ -132,8 +132,14 @@ def check_code(session: Session, record: StaffSession, code: str, *, now: dateti
     Raises CodeWait, before looking at the code, while the account must wait; raises TooManyCodes when
     this wrong code used up the session's tries (the session has been ended).
     """
+    # Locked, so that codes posted in parallel are counted one after another (SQLite's write lock does
+    # this anyway; PostgreSQL would otherwise let forty requests each see "no failures yet").
+    session.refresh(record, with_for_update=True)
     user = record.user
+    session.refresh(user, with_for_update=True)
     moment = db_time(now)
+    if record.ended_at is not None:
+        raise TooManyCodes()  # a parallel request used the last try
     if user.code_wait_until is not None and user.code_wait_until > moment:
         raise CodeWait(max(1, math.ceil((user.code_wait_until - moment).total_seconds())))
     if verify_code(session, user, code, now=now):

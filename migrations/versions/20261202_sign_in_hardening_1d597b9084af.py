@@ -8,7 +8,8 @@ It runs inside the app (flask db upgrade), so current_app.config holds the secre
 
 Wrong codes are counted per account (code_failures, code_wait_until) and per session (code_failures).
 login_throttle.email_hash becomes key_hash: a bucket is an e-mail address (same hash as before, so
-existing rows keep counting) or a known browser. Integer columns get server defaults for existing rows.
+existing rows keep counting) or a known browser; last_failure_at gets an index, since stale buckets are
+pruned by it. Integer columns get server defaults for existing rows.
 
 Revision ID: 1d597b9084af
 Revises: e4b2510d65fe
@@ -39,10 +40,12 @@ def upgrade() -> None:
         batch.add_column(sa.Column("code_failures", sa.Integer(), server_default="0", nullable=False))
     with op.batch_alter_table("login_throttle") as batch:
         batch.alter_column("email_hash", new_column_name="key_hash", existing_type=sa.String(length=64), existing_nullable=False)
+        batch.create_index(batch.f("ix_login_throttle_last_failure_at"), ["last_failure_at"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("login_throttle") as batch:
+        batch.drop_index(batch.f("ix_login_throttle_last_failure_at"))
         batch.alter_column("key_hash", new_column_name="email_hash", existing_type=sa.String(length=64), existing_nullable=False)
     with op.batch_alter_table("staff_session") as batch:
         batch.drop_column("code_failures")

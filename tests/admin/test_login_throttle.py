@@ -182,3 +182,20 @@ def test_the_owners_typos_are_forgiven_after_a_sign_in(app, make_staff):
     flood(app, staff.email, count)
     assert sign_in(app.test_client(), staff).status_code == 302
     assert flood(app, staff.email, count) == [401] * count  # the count started again
+
+
+def test_forgotten_buckets_are_pruned_and_a_sign_in_leaves_none(app, session, make_staff):
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    stale = [LoginThrottle(key_hash=f"{i:064x}", failures=3, last_failure_at=now - timedelta(days=2)) for i in range(5)]
+    recent = LoginThrottle(key_hash="f" * 64, failures=3, last_failure_at=now - timedelta(hours=1))
+    session.add_all([*stale, recent])
+    session.commit()
+    # A flood of made-up addresses cannot grow the table for ever: each new bucket clears old ones.
+    attempt(app.test_client(), "made.up@example.no", "a wrong password")
+    session.rollback()
+    assert set(session.scalars(select(LoginThrottle.key_hash))) == {"f" * 64, address_key("made.up@example.no")}
+    staff = make_staff(C)
+    flood(app, staff.email, 2)
+    assert sign_in(app.test_client(), staff).status_code == 302
+    session.rollback()
+    assert session.get(LoginThrottle, address_key(staff.email)) is None

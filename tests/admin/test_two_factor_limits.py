@@ -3,6 +3,7 @@ waits that grow after a few wrong codes in a row, whichever session typed them. 
 from __future__ import annotations
 
 import re
+import threading
 from urllib.parse import urlsplit
 from datetime import datetime, timedelta, timezone
 
@@ -84,3 +85,26 @@ def test_the_audit_log_names_the_event(app, session, make_staff, staff_login):
     assert "Skrev feil kode for mange ganger og må logge inn på nytt" in page
     assert "two_factor_too_many_codes" not in page
     assert sign_in(app.test_client(), staff).status_code == 429  # the account still waits for its codes
+
+
+def test_codes_posted_in_parallel_are_each_counted(app, session, make_staff):
+    """Forty codes at once must not all be checked because each request saw "no failures yet"."""
+    staff = make_staff(C)
+    client = app.test_client()
+    token = password_only(client, staff)
+    cookies = {name: client.get_cookie(name).value for name in ("siifra", "siifra_admin")}
+    statuses: list[int] = []
+
+    def post(i: int) -> None:
+        browser = app.test_client()
+        for name, value in cookies.items():
+            browser.set_cookie(name, value)
+        statuses.append(code(browser, token, f"{400000 + i}").status_code)
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses.count(200) == TRIES_PER_SESSION - 1  # the wrong codes this session could still type
+    assert user_row(session, staff).code_failures == TRIES_PER_SESSION
