@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import fcntl
 import random
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -22,8 +24,16 @@ _COMMON = set(FREQUENCY_LISTS["passwords"])
 # the hasher's parameters (a test checks that they match): computing it at import cost every process
 # a hash at start.
 _DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=1$gHNY8c07rlassB75EENXTQ$PMXBcTtonIvQQGeGoIPuVoi5z5wR86FX1F+4447u2EE"
-# How often a sign-in waiting for the hashing slot tries again; jittered so waiters do not move in step.
-_POLL_SECONDS = 0.01
+# How often the one waiter per process tries the slot again; jittered so processes do not move in step.
+# Waking up is not free: each wake takes the GIL from whatever the worker is serving (the form).
+_POLL_SECONDS = 0.025
+# Threads of one process queue here first, asleep without the GIL, so that only one of them polls.
+_process_turn = threading.Lock()
+# At most this many sign-ins per process take part (one hashing or polling, the others queued); the
+# next is told at once to come back. A waiting sign-in holds a worker thread, and deploy/gunicorn.conf.py
+# gives each worker 8: half stay free for the form, however many sign-ins arrive.
+SIGN_INS_PER_PROCESS = 4
+_in_line = threading.BoundedSemaphore(SIGN_INS_PER_PROCESS)
 
 
 class HashingBusy(Exception):
@@ -57,23 +67,37 @@ def hashing_slot(lock_file: Path, *, wait: float) -> Iterator[None]:
 
     An flock on a file is shared by every process and thread on the machine (each open() is its own
     lock owner), so a flood of sign-ins hashes one at a time instead of taking every core from the
-    people filling in forms.
+    people filling in forms; and a flood cannot tie up every thread of a worker waiting for its turn.
     """
-    lock_file.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_file, "a+b") as handle:
+    if not _in_line.acquire(blocking=False):
+        raise HashingBusy()
+    try:
         deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise HashingBusy() from None
-                time.sleep(_POLL_SECONDS * (0.5 + random.random()))  # noqa: S311 - jitter, not a secret
+        if not _process_turn.acquire(timeout=max(0.0, wait)):
+            raise HashingBusy()
         try:
-            yield
+            lock_file.parent.mkdir(parents=True, exist_ok=True)
+            with open(lock_file, "a+b") as handle:
+                _take(handle, deadline)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            _process_turn.release()
+    finally:
+        _in_line.release()
+
+
+def _take(handle: BinaryIO, deadline: float) -> None:
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise HashingBusy() from None
+            time.sleep(_POLL_SECONDS * (0.5 + random.random()))  # noqa: S311 - jitter, not a secret
 
 
 def password_problems(password: str, user_inputs: list[str]) -> list[str]:

@@ -1,14 +1,16 @@
 """Password hashing: one core per hash, one hash at a time per machine, nothing hashed at import."""
 from __future__ import annotations
 
+import fcntl
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
 
-from admin.passwords import _DUMMY_HASH, HashingBusy, hash_password, hashing_slot, needs_rehash
+from admin.passwords import _DUMMY_HASH, SIGN_INS_PER_PROCESS, HashingBusy, hash_password, hashing_slot, needs_rehash
 from kiosk.models import Role
 from tests.admin.staffing import PASSWORD, sign_in, user_row
 
@@ -51,3 +53,37 @@ def test_the_hashing_slot_is_one_per_machine(tmp_path):
         assert other.returncode != 0 and "BlockingIOError" in other.stderr  # another process
     with hashing_slot(lock, wait=0):
         pass  # free again
+
+
+def test_sign_ins_waiting_for_the_slot_cannot_hold_every_thread(tmp_path):
+    """Past a couple of waiting sign-ins per process the next is refused at once, leaving threads for the form."""
+    lock = tmp_path / "password-hashing.lock"
+    outcomes: list[str] = []
+
+    def sign_in() -> None:
+        try:
+            with hashing_slot(lock, wait=60):
+                outcomes.append("hashed")
+        except HashingBusy:
+            outcomes.append("busy")
+
+    with open(lock, "a+b") as other_process:
+        fcntl.flock(other_process, fcntl.LOCK_EX)  # a sign-in elsewhere is hashing
+        waiting = [threading.Thread(target=sign_in) for _ in range(SIGN_INS_PER_PROCESS)]
+        for thread in waiting:
+            thread.start()
+        while not _all_in_line():
+            threading.Event().wait(0.01)
+        one_more = threading.Thread(target=sign_in)
+        one_more.start()
+        one_more.join(30)  # a guard against hanging: refused at once, not after its 60 s wait
+        assert not one_more.is_alive() and outcomes == ["busy"]
+    for thread in waiting:
+        thread.join(30)
+    assert outcomes == ["busy"] + ["hashed"] * SIGN_INS_PER_PROCESS
+
+
+def _all_in_line() -> bool:
+    from admin import passwords
+
+    return passwords._in_line._value == 0
