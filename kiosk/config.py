@@ -58,6 +58,9 @@ class Defaults:
     ADMIN_COOKIE_SECURE: bool | None = None
     ADMIN_IDLE_MINUTES = 30
     ADMIN_SESSION_HOURS = 8
+    # Password hashes run one at a time per machine (admin.passwords.hashing_slot); a sign-in waits this
+    # long for its turn, then is asked to try again (429), so a flood cannot hold every worker thread.
+    ADMIN_HASH_WAIT_SECONDS = 2.0
     INVITATION_HOURS = 72
 
     # Outgoing mail for invitations; with no MAIL_SERVER the link is only shown to the admin.

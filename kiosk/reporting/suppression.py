@@ -285,3 +285,9 @@ def _count(value: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError(f"a count must be a whole number of 0 or more, got {value!r}")
     return value
+
+
+def one_count(count: int, k: int) -> Cell:
+    """Return a count shown on its own (not part of a table): hidden when it is 1 to k - 1."""
+    value = _count(count)
+    return Hidden("small", check_k(k)) if 0 < value < k else Shown(value)
