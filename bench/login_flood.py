@@ -256,7 +256,7 @@ def render_markdown(summary: dict, machine: dict, args: argparse.Namespace, root
     rows = []
     for mode, label in MODES.items():
         s = summary[mode]
-        answers = ", ".join(f"{status}: {rate:.0f}/s" for status, rate in s["statuses"].items()) or "—"
+        answers = ", ".join(f"{status}: {rate:.1f}/s" for status, rate in s["statuses"].items()) or "—"
         ratio = f"**{s['ratio']:.2f}×**" if "ratio" in s else "1×"
         rounds = ", ".join(f"{p:.1f}" for p in s["p50s"])
         rows.append(
@@ -268,7 +268,8 @@ def render_markdown(summary: dict, machine: dict, args: argparse.Namespace, root
             "",
             f"- CPU: {machine['cpu']}; memory: {machine['memory']}; {machine['os']}",
             f"- {machine['versions']}",
-            f"- {args.repeats} rounds of {args.seconds:g} s per case, order rotating; {args.clients} flooding connections",
+            f"- {args.repeats} rounds of {args.seconds:g} s per case, order rotating; {args.clients} flooding connections"
+            + (f"; run at nice {os.nice(0)}" if os.nice(0) else ""),
             "",
             "| case | form p50 | form p99 | p50 vs idle | p50 each round (ms) | sign-in answers | CPU cores: workers / rest |",
             "|---|---:|---:|---:|---|---|---:|",
