@@ -100,9 +100,9 @@ def _change(now: int | None, before: int | None, k: int) -> int | None:
 
 @dataclass(frozen=True)
 class QuestionGroup:
-    """One question as the digest shows it: the same text in every version of a form counts together."""
+    """One question as the digest shows it: the same question (kind, text and options) counts together,
+    in every version of a form and in every form that asks it."""
 
-    form_id: int
     question: QuestionView
     ids: tuple[int, ...]
 
@@ -114,14 +114,15 @@ def question_groups(session: Session, location_ids: Sequence[int], first: date, 
         .where(AnswerTally.period >= first, AnswerTally.period <= last, AnswerTally.location_id.in_(location_ids))
     ))
     versions = dict(session.execute(select(Question.id, Question.form_version_id).where(Question.id.in_(ids))).all())
-    groups: dict[tuple[int, str, str], list[QuestionView]] = defaultdict(list)
+    groups: dict[tuple[str, str, tuple[str, ...]], list[tuple[tuple[int, int], QuestionView]]] = defaultdict(list)
     for version_id in sorted(set(versions.values())):
         view = published_view(session, version_id)
         for q in view.questions:
             if q.id in versions and q.kind is not QuestionKind.FREE_TEXT:
-                groups[(view.form_id, q.kind.value, q.text.get("nb", ""))].append(q)
-    ordered = sorted(groups.items(), key=lambda item: (item[0][0], item[1][-1].position))
-    return [QuestionGroup(key[0], qs[-1], tuple(q.id for q in qs)) for key, qs in ordered]
+                key = (q.kind.value, q.text.get("nb", ""), tuple(o.label.get("nb", "") for o in q.options))
+                groups[key].append(((view.form_id, q.position), q))
+    ordered = sorted(groups.values(), key=lambda members: min(order for order, _q in members))
+    return [QuestionGroup(members[-1][1], tuple(q.id for _order, q in members)) for members in ordered]
 
 
 def answer_counts(session: Session, ids: Sequence[int], location_ids: Sequence[int], first: date, last: date) -> dict[int, dict[int, int]]:
