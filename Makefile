@@ -6,7 +6,8 @@ INSTANCE ?= instance
 PORT ?= 5000
 export SIIFRA_INSTANCE_PATH ?= $(abspath $(INSTANCE))
 
-.PHONY: run test test-pg deps test-deps app-deps system-deps bench-deps bench translations clean
+
+.PHONY: lint run test test-pg deps test-deps app-deps system-deps bench-deps bench translations clean
 
 ## Debian packages the app needs (python3-venv, WeasyPrint's libraries); installed with sudo when missing.
 app-deps:
@@ -54,6 +55,12 @@ run: app-deps deps $(INSTANCE)/secret_key
 	@echo "Staff pages: http://127.0.0.1:$(PORT)/admin/ (first admin: $(BIN)/flask --app kiosk user create)"
 	@echo "Tablet kiosk: http://127.0.0.1:$(PORT)/kiosk/ (pairing code: $(BIN)/flask --app kiosk device add --location 1)"
 	SIIFRA_BIND=127.0.0.1:$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py "kiosk:create_app()"
+
+## ruff (lint and format) and mypy on the application code; CI runs this before the tests.
+lint: deps
+	$(BIN)/ruff check kiosk admin
+	$(BIN)/ruff format --check kiosk admin
+	$(BIN)/mypy
 
 ## Install what is needed and run the tests (SQLite; set SIIFRA_TEST_DATABASE_URL for PostgreSQL).
 test: system-deps test-deps

@@ -5,10 +5,11 @@ so a new page cannot be left open by accident. A @partial view (the second facto
 every staff member, signed in fully or still lacking the second factor. Object-level checks (a council
 member sees only their own council) live in the views, through the helpers at the bottom.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from flask import abort, current_app, g, redirect, request, url_for
@@ -63,7 +64,7 @@ def cookie_secure() -> bool:
 
 def now() -> datetime:
     """Return the current time (aware, UTC)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def guard() -> Response | None:
@@ -111,6 +112,14 @@ def current_user() -> User:
 def current_session() -> StaffSession | None:
     """Return the staff session of this request, if any."""
     return g.get("staff_session")
+
+
+def signed_in_session() -> StaffSession:
+    """Return the staff session of this request (the guard has made sure there is one)."""
+    record: StaffSession | None = g.get("staff_session")
+    if record is None:
+        raise RuntimeError("no staff session: this view must not be public")
+    return record
 
 
 def require_council_access(council_id: int) -> None:

@@ -1,4 +1,5 @@
 """Staff accounts: the first admin, invitations, disabling. Operations flush; callers commit."""
+
 from __future__ import annotations
 
 import secrets
@@ -56,7 +57,15 @@ def create_user(
 
 
 def invite(
-    session: Session, *, email: str, name: str, role: Role, invited_by: User, now: datetime, hours: int, council: Council | None = None
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    role: Role,
+    invited_by: User,
+    now: datetime,
+    hours: int,
+    council: Council | None = None,
 ) -> tuple[Invitation, str]:
     """Create a one-time invitation valid for hours; return it and the token for the link."""
     email = normalise_email(email)

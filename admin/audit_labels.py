@@ -1,4 +1,5 @@
 """What each audit action means, in words staff read."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

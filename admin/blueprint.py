@@ -1,4 +1,5 @@
 """The admin blueprint: one guard, the views, the templates and the static files of the staff side."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -8,7 +9,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
 bp = Blueprint(
-    "admin", __name__, url_prefix="/admin", template_folder="templates", static_folder="static", static_url_path="/static"
+    "admin",
+    __name__,
+    url_prefix="/admin",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
 )
 
 
@@ -25,13 +31,17 @@ def _template_helpers() -> dict[str, Any]:
     from admin.audit_labels import LANGUAGE_LABELS, action_label
     from admin.forms import ROLE_LABELS
     from admin.location_forms import DAYS, KIND_LABELS
-    from kiosk.i18n import LANGUAGE_NAMES, current_language
-
     from admin.moderation_forms import KINDS
+    from kiosk.i18n import LANGUAGE_NAMES, current_language
     from kiosk.periods import period_label
 
     days = dict(DAYS)
-    statuses = {"pending": _l("Venter"), "second_look": _l("Venter på moderator nummer to"), "released": _l("Sluppet fram"), "hidden": _l("Skjult")}
+    statuses = {
+        "pending": _l("Venter"),
+        "second_look": _l("Venter på moderator nummer to"),
+        "released": _l("Sluppet fram"),
+        "hidden": _l("Skjult"),
+    }
     return {
         "period_label": period_label,
         "kind_label_text": lambda kind: str(KINDS.get(kind, kind)),
@@ -56,7 +66,9 @@ def _csrf_error(error: CSRFError):
         render_template(
             "admin/message.html",
             heading=_("Siden var utløpt"),
-            message=_("Siden hadde vært åpen lenge, eller du har logget inn på nytt. Gå tilbake, last siden på nytt og prøv igjen."),
+            message=_(
+                "Siden hadde vært åpen lenge, eller du har logget inn på nytt. Gå tilbake, last siden på nytt og prøv igjen."
+            ),
         ),
         400,
     )
@@ -65,7 +77,18 @@ def _csrf_error(error: CSRFError):
 def _set_up() -> None:
     from admin import access, cookies
     from admin.views import (  # noqa: F401
-        audit, auth, councils, devices, forms, home, links, locations, moderation, retention, users, words,
+        audit,
+        auth,
+        councils,
+        devices,
+        forms,
+        home,
+        links,
+        locations,
+        moderation,
+        retention,
+        users,
+        words,
     )
 
     bp.before_request(access.guard)

@@ -1,4 +1,5 @@
 """WTForms for the form builder, tablets and short links, and the builder's messages in Norwegian."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -74,8 +75,12 @@ class QuestionForm(FlaskForm):
     kind = SelectField(_l("Type spørsmål"), choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()])
     # The kind whose fields the page showed; when the select changed, the page is shown again first.
     shown_kind = HiddenField()
-    scale_min = IntegerField(_l("Laveste tall"), default=1, validators=[Optional(), NumberRange(0, 10, message=WHOLE_0_10)])
-    scale_max = IntegerField(_l("Høyeste tall"), default=5, validators=[Optional(), NumberRange(0, 10, message=WHOLE_0_10)])
+    scale_min = IntegerField(
+        _l("Laveste tall"), default=1, validators=[Optional(), NumberRange(0, 10, message=WHOLE_0_10)]
+    )
+    scale_max = IntegerField(
+        _l("Høyeste tall"), default=5, validators=[Optional(), NumberRange(0, 10, message=WHOLE_0_10)]
+    )
 
     @property
     def kind_value(self) -> QuestionKind:
@@ -86,7 +91,10 @@ class QuestionForm(FlaskForm):
         """Check the fields, then what the chosen kind needs."""
         ok = super().validate(extra_validators)
         if self.shown_kind.data and self.shown_kind.data != self.kind.data:
-            self.kind.errors = [*self.kind.errors, _("Typen er endret. Fyll inn feltene for den nye typen, og lagre igjen.")]
+            self.kind.errors = [
+                *self.kind.errors,
+                _("Typen er endret. Fyll inn feltene for den nye typen, og lagre igjen."),
+            ]
             return False
         if self.kind_value.has_options:
             ok = self._check_options() and ok
@@ -147,7 +155,9 @@ class QuestionForm(FlaskForm):
     def fill(self, question: Question | None, kind: QuestionKind) -> None:
         """Fill the fields from a stored question, or with the defaults of a new one of kind."""
         self.kind.data = kind.value
-        labels = [o.label for o in question.options] if question else SMILEY_LABELS if kind is QuestionKind.SMILEY else []
+        labels = (
+            [o.label for o in question.options] if question else SMILEY_LABELS if kind is QuestionKind.SMILEY else []
+        )
         for lang in LANGS:
             self[f"options_{lang}"].data = "\n".join(label.get(lang, "") for label in labels).strip()
         if question is None:
@@ -161,7 +171,11 @@ class QuestionForm(FlaskForm):
 
 
 _add_texts(
-    QuestionForm, "text", TextAreaField, required=_l("Skriv spørsmålet på bokmål. Nynorsk og engelsk kan stå tomme."), rows=2
+    QuestionForm,
+    "text",
+    TextAreaField,
+    required=_l("Skriv spørsmålet på bokmål. Nynorsk og engelsk kan stå tomme."),
+    rows=2,
 )
 _add_texts(QuestionForm, "help", StringField)
 _add_texts(QuestionForm, "options", TextAreaField, max=4000, rows=5)
@@ -173,7 +187,9 @@ class DeviceForm(FlaskForm):
     """A new tablet: where it stands and what staff call it."""
 
     location = SelectField(_l("Sted"), coerce=int)
-    name = StringField(_l("Navn på nettbrettet"), default=_l("Nytt nettbrett"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(
+        _l("Navn på nettbrettet"), default=_l("Nytt nettbrett"), validators=[DataRequired(), Length(max=120)]
+    )
 
 
 class RenameForm(FlaskForm):
@@ -198,12 +214,11 @@ class LinkForm(FlaskForm):
 def draft_message(error: InvalidDraft) -> str:
     """Return a kind Norwegian explanation of what the domain refused in a draft."""
     texts = {
-        "smiley_faces":
-            _("Et smilefjes-spørsmål har nøyaktig fem ansikter. Skriv fem linjer, eller la feltet stå tomt."),
-        "choice_options":
-            _("Et valgspørsmål trenger minst to svaralternativer, ett på hver linje."),
-        "scale_range":
-            _("En skala går mellom to hele tall fra 0 til 10, og det laveste kommer først."),
+        "smiley_faces": _(
+            "Et smilefjes-spørsmål har nøyaktig fem ansikter. Skriv fem linjer, eller la feltet stå tomt."
+        ),
+        "choice_options": _("Et valgspørsmål trenger minst to svaralternativer, ett på hver linje."),
+        "scale_range": _("En skala går mellom to hele tall fra 0 til 10, og det laveste kommer først."),
         "question_text": _("Hvert spørsmål trenger en tekst på bokmål."),
         "title": _("Skjemaet trenger en tittel på bokmål."),
     }

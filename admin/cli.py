@@ -1,7 +1,8 @@
 """flask --app kiosk user create: the first admin, made on the server."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import click
 from flask import Flask
@@ -31,9 +32,11 @@ def create_command(email: str, name: str, role: str, password: str) -> None:
     if role == Role.COUNCIL.value:
         raise click.ClickException("Council members belong to a council: invite them from the admin pages.")
     try:
-        user = create_user(db.session, email=email, name=name, password=password, role=Role(role), now=datetime.now(timezone.utc))
+        user = create_user(
+            db.session, email=email, name=name, password=password, role=Role(role), now=datetime.now(UTC)
+        )
     except AccountError as error:
         raise click.ClickException(" ".join(password_messages(error))) from None
-    record(db.session, None, "user_created_cli", user.email, now=datetime.now(timezone.utc), role=role)
+    record(db.session, None, "user_created_cli", user.email, now=datetime.now(UTC), role=role)
     db.session.commit()
     click.echo(f"Created {user.role.value} {user.email}. Sign in at /admin/login.")

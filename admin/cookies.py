@@ -5,6 +5,7 @@ code: a signed list of (account, random nonce) pairs. Sign-in attempts that carr
 typed are throttled in that browser's own bucket (admin.login), so a stranger who floods an address
 with wrong passwords cannot make its owner's usual browser wait. It grants nothing else.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -79,8 +80,13 @@ def apply(response: Response) -> Response:
     known = g.pop("known_browser_cookie", None)
     if known is not None:
         response.set_cookie(
-            known_cookie_name(), known, max_age=int(KNOWN_FOR.total_seconds()), path="/",
-            secure=cookie_secure(), httponly=True, samesite="Strict",
+            known_cookie_name(),
+            known,
+            max_age=int(KNOWN_FOR.total_seconds()),
+            path="/",
+            secure=cookie_secure(),
+            httponly=True,
+            samesite="Strict",
         )
     token = g.pop("admin_cookie", None)
     if token is None:

@@ -3,6 +3,7 @@
 A published version never changes (kiosk/models/immutability.py refuses it at flush time); these
 operations refuse earlier, with NotADraft, so that the staff member gets a kind message instead.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -102,9 +103,9 @@ def _replace_options(session: Session, question: Question, labels: list[Texts]) 
     # Relabel in place and add or drop at the end: deleting and re-inserting the same positions in
     # one flush would trip the (question, position) unique constraint.
     kept = question.options[: len(labels)]
-    for option, label in zip(kept, labels):
+    for option, label in zip(kept, labels, strict=False):  # labels may be more: those are added below
         option.label = label
-    for option in question.options[len(labels):]:
+    for option in question.options[len(labels) :]:
         question.options.remove(option)
     session.flush()
     for position in range(len(kept) + 1, len(labels) + 1):
@@ -156,4 +157,3 @@ def set_retired(session: Session, form: Form, retired: bool, *, now: datetime) -
     """Take a form out of use (its links and tablets stop showing it), or bring it back."""
     form.retired_at = db_time(now) if retired else None
     session.flush()
-

@@ -1,4 +1,5 @@
 """WTForms for the admin pages. Every form carries a CSRF token; buttons that only POST use ActionForm."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -23,7 +24,9 @@ class ActionForm(FlaskForm):
 class LoginForm(FlaskForm):
     """E-mail address and password."""
 
-    email = EmailField(_l("E-post"), validators=[DataRequired(), Length(max=254)], render_kw={"autocomplete": "username"})
+    email = EmailField(
+        _l("E-post"), validators=[DataRequired(), Length(max=254)], render_kw={"autocomplete": "username"}
+    )
     password = PasswordField(_l("Passord"), validators=[DataRequired()], render_kw={"autocomplete": "current-password"})
 
 
@@ -40,8 +43,12 @@ class CodeForm(FlaskForm):
 class NewPasswordForm(FlaskForm):
     """Choose a password (typed twice)."""
 
-    password = PasswordField(_l("Nytt passord"), validators=[DataRequired()], render_kw={"autocomplete": "new-password"})
-    repeat = PasswordField(_l("Gjenta passordet"), validators=[DataRequired()], render_kw={"autocomplete": "new-password"})
+    password = PasswordField(
+        _l("Nytt passord"), validators=[DataRequired()], render_kw={"autocomplete": "new-password"}
+    )
+    repeat = PasswordField(
+        _l("Gjenta passordet"), validators=[DataRequired()], render_kw={"autocomplete": "new-password"}
+    )
 
 
 class InviteForm(FlaskForm):
@@ -76,7 +83,10 @@ class LocalWordForm(FlaskForm):
 class RetentionForm(FlaskForm):
     """How long data is kept."""
 
-    months = IntegerField(_l("Svar, sladdet tekst og tall beholdes i (måneder)"), validators=[DataRequired(), NumberRange(1, 120)])
+    months = IntegerField(
+        _l("Svar, sladdet tekst og tall beholdes i (måneder)"), validators=[DataRequired(), NumberRange(1, 120)]
+    )
     original_days = IntegerField(
-        _l("Teksten slik den ble skrevet, beholdes for moderatorene i høyst (dager)"), validators=[DataRequired(), NumberRange(1, 90)]
+        _l("Teksten slik den ble skrevet, beholdes for moderatorene i høyst (dager)"),
+        validators=[DataRequired(), NumberRange(1, 90)],
     )

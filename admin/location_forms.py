@@ -1,4 +1,5 @@
 """The location form, with opening hours as one open/close pair per weekday."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -49,7 +50,10 @@ class LocationForm(FlaskForm):
         for day, _label in DAYS:
             opens, closes = self[f"{day}_open"], self[f"{day}_close"]
             if (opens.data is None) != (closes.data is None):
-                closes.errors = [*closes.errors, _l("Fyll inn både når stedet åpner og stenger, eller ingen av delene.")]
+                closes.errors = [
+                    *closes.errors,
+                    _l("Fyll inn både når stedet åpner og stenger, eller ingen av delene."),
+                ]
                 ok = False
             elif opens.data is not None and closes.data <= opens.data:
                 closes.errors = [*closes.errors, _l("Stengetid må være etter åpningstid.")]

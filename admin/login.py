@@ -9,6 +9,7 @@ Retry-After before the password is hashed, so that refused attempts cost almost 
 Checking a password takes three steps, so that no database transaction (on SQLite: the write lock)
 is held while argon2 runs: start_attempt() reads, check_attempt() hashes, finish_attempt() records.
 """
+
 from __future__ import annotations
 
 import math

@@ -1,4 +1,5 @@
 """Invitations by e-mail, through the core's mail module, when a mail server is set."""
+
 from __future__ import annotations
 
 from flask import current_app, render_template

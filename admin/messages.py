@@ -1,4 +1,5 @@
 """Kind, specific messages for the account errors that services raise."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _

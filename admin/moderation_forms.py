@@ -1,4 +1,5 @@
 """Forms, labels and messages of the moderation pages, and the text cut into pieces for display."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -48,8 +49,14 @@ class RedactForm(FlaskForm):
 class BulkForm(FlaskForm):
     """What happens to every ticked item."""
 
-    action = SelectField(_l("Gjør med de valgte"), choices=[SelectChoice("release", _l("Slipp fram")), SelectChoice("hide", _l("Skjul"))])
-    reason = SelectField(_l("Grunn (når de skjules)"), choices=[SelectChoice(r.value, label) for r, label in HIDE_REASONS.items()], validators=[Optional()])
+    action = SelectField(
+        _l("Gjør med de valgte"), choices=[SelectChoice("release", _l("Slipp fram")), SelectChoice("hide", _l("Skjul"))]
+    )
+    reason = SelectField(
+        _l("Grunn (når de skjules)"),
+        choices=[SelectChoice(r.value, label) for r, label in HIDE_REASONS.items()],
+        validators=[Optional()],
+    )
 
 
 class QueueFilterForm(FlaskForm):
@@ -62,8 +69,12 @@ class QueueFilterForm(FlaskForm):
     def fill_choices(self, session: Session) -> None:
         """Offer every location and form."""
         everything = SelectChoice(0, _("Alle"))
-        self.location.choices = [everything] + [SelectChoice(loc.id, loc.name) for loc in session.scalars(select(Location).order_by(Location.name))]
-        self.form.choices = [everything] + [SelectChoice(f.id, f.name) for f in session.scalars(select(Form).order_by(Form.name))]
+        self.location.choices = [everything] + [
+            SelectChoice(loc.id, loc.name) for loc in session.scalars(select(Location).order_by(Location.name))
+        ]
+        self.form.choices = [everything] + [
+            SelectChoice(f.id, f.name) for f in session.scalars(select(Form).order_by(Form.name))
+        ]
 
     def filters(self) -> QueueFilter:
         """Return the chosen filters (an unreadable period is ignored)."""
@@ -88,8 +99,8 @@ def segments(item: FreeText) -> list[Segment]:
     pieces, at = [], 0
     for index, r in sorted(enumerate(item.redactions), key=lambda pair: pair[1]["start"]):
         if r["start"] > at:
-            pieces.append(Segment(item.text[at:r["start"]]))
-        pieces.append(Segment(item.text[r["start"]:r["end"]], index, r["kind"]))
+            pieces.append(Segment(item.text[at : r["start"]]))
+        pieces.append(Segment(item.text[r["start"] : r["end"]], index, r["kind"]))
         at = r["end"]
     if at < len(item.text):
         pieces.append(Segment(item.text[at:]))
@@ -100,7 +111,9 @@ def message_for(key: str) -> str:
     """Return a kind explanation of why a moderation step was refused."""
     return {
         "already_moderated": _("Svaret er allerede behandlet, kanskje av en annen moderator."),
-        "same_moderator": _("Brukerrådet vil at to moderatorer ser på hvert svar. En annen moderator må slippe det fram."),
+        "same_moderator": _(
+            "Brukerrådet vil at to moderatorer ser på hvert svar. En annen moderator må slippe det fram."
+        ),
         "no_original": _("Den opprinnelige teksten er slettet, og kan ikke vises."),
         "not_released": _("Bare svar som er sluppet fram, kan velges som sitat."),
     }.get(key, _("Det gikk ikke. Last siden på nytt og prøv igjen."))

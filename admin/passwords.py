@@ -1,4 +1,5 @@
 """Password hashing (argon2id), the one hashing slot per machine, and the rules a new password must meet."""
+
 from __future__ import annotations
 
 import fcntl
@@ -97,7 +98,7 @@ def _take(handle: BinaryIO, deadline: float) -> None:
         except BlockingIOError:
             if time.monotonic() >= deadline:
                 raise HashingBusy() from None
-            time.sleep(_POLL_SECONDS * (0.5 + random.random()))  # noqa: S311 - jitter, not a secret
+            time.sleep(_POLL_SECONDS * (0.5 + random.random()))
 
 
 def password_problems(password: str, user_inputs: list[str]) -> list[str]:

@@ -1,12 +1,13 @@
 """Printable QR posters for short links: PDF posters, and the code alone as SVG and PNG."""
+
 from __future__ import annotations
 
 import base64
-from functools import partial
 import io
 import itertools
 import math
 import re
+from functools import partial
 
 import qrcode
 import qrcode.constants
@@ -205,7 +206,9 @@ def _runs_off_the_page(document: Document) -> bool:
         stack = [box]
         while stack:
             current = stack.pop()
-            if isinstance(current, TextBox) and (current.position_x < left - 0.5 or current.position_x + current.width > right + 0.5):
+            if isinstance(current, TextBox) and (
+                current.position_x < left - 0.5 or current.position_x + current.width > right + 0.5
+            ):
                 return True
             stack.extend(getattr(current, "children", []))
     return False

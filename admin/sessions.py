@@ -2,6 +2,7 @@
 
 Logging out or disabling an account ends its sessions at once; a copied cookie is worthless afterwards.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -10,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from kiosk.database import rowcount
 from kiosk.hashing import sha256_hex
 from kiosk.models import StaffSession, User
 from kiosk.models.types import db_time
@@ -23,13 +25,21 @@ def start_session(session: Session, user: User, *, now: datetime, two_factor_don
     token = secrets.token_urlsafe(32)
     moment = db_time(now)
     session.add(
-        StaffSession(token_hash=sha256_hex(token), user=user, created_at=moment, last_seen_at=moment, two_factor_done=two_factor_done)
+        StaffSession(
+            token_hash=sha256_hex(token),
+            user=user,
+            created_at=moment,
+            last_seen_at=moment,
+            two_factor_done=two_factor_done,
+        )
     )
     session.flush()
     return token
 
 
-def load_session(session: Session, token: str | None, *, now: datetime, idle: timedelta, absolute: timedelta) -> StaffSession | None:
+def load_session(
+    session: Session, token: str | None, *, now: datetime, idle: timedelta, absolute: timedelta
+) -> StaffSession | None:
     """Return the live session for token, ending it if it went idle or grew too old."""
     if not token:
         return None
@@ -67,4 +77,4 @@ def end_all_sessions(session: Session, user: User, *, now: datetime) -> int:
         .values(ended_at=db_time(now))
     )
     session.flush()
-    return result.rowcount or 0
+    return rowcount(result)

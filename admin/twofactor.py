@@ -5,6 +5,7 @@ stopped them. So each partial session gets a few tries, after which the password
 and each account waits longer and longer after a few wrong codes in a row (whichever session typed
 them), up to an hour: guessing a code then takes years. Secrets are stored encrypted.
 """
+
 from __future__ import annotations
 
 import io
@@ -76,7 +77,7 @@ def qr_svg(data: str) -> str:
     out = io.BytesIO()
     image.save(out)
     svg = out.getvalue().decode()
-    return svg[svg.index("<svg"):]
+    return svg[svg.index("<svg") :]
 
 
 def _matching_step(secret: str, code: str, now: datetime) -> int | None:
@@ -179,7 +180,9 @@ def new_recovery_codes(session: Session, user: User) -> list[str]:
 def _use_recovery_code(session: Session, user: User, code: str, now: datetime) -> bool:
     record = session.scalars(
         select(RecoveryCode).where(
-            RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _recovery_hash(code), RecoveryCode.used_at.is_(None)
+            RecoveryCode.user_id == user.id,
+            RecoveryCode.code_hash == _recovery_hash(code),
+            RecoveryCode.used_at.is_(None),
         )
     ).first()
     if record is None:

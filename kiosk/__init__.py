@@ -1,4 +1,5 @@
 """Si ifra: anonymous feedback from a poster's QR code or a tablet on the wall."""
+
 from __future__ import annotations
 
 import os
@@ -36,9 +37,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         database.engine_options(app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLITE_BUSY_TIMEOUT_MS"]),
     )
     logs.init_app(app)
-    database.init_app(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"), render_as_batch=True, compare_type=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
     babel.init_app(app, locale_selector=current_language)
     csrf.init_app(app)
     headers.init_app(app)

@@ -1,7 +1,8 @@
 """Command-line commands: flask --app kiosk demo | links | cleanup."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import click
 from flask import Flask, current_app
@@ -32,7 +33,7 @@ def demo_command() -> None:
     """Load demo locations, forms and short links."""
     from kiosk.demo import load_demo
 
-    locations = load_demo(db.session, now=datetime.now(timezone.utc))
+    locations = load_demo(db.session, now=datetime.now(UTC))
     db.session.commit()
     click.echo(f"Demo data ready: {len(locations)} locations. See them with: flask --app kiosk links")
 
@@ -58,7 +59,7 @@ def cleanup_command() -> None:
     """Delete expired idempotency keys (the scheduler runs this daily)."""
     from kiosk.submissions import expire_idempotency_keys
 
-    today = local_today(current_app.config["TIMEZONE"], datetime.now(timezone.utc))
+    today = local_today(current_app.config["TIMEZONE"], datetime.now(UTC))
     removed = expire_idempotency_keys(db.session, today, current_app.config["IDEMPOTENCY_DAYS"])
     db.session.commit()
     click.echo(f"Removed {removed} expired idempotency keys.")

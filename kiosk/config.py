@@ -1,6 +1,8 @@
 """Configuration defaults and the checks that run before the app starts."""
+
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -103,10 +105,9 @@ def make_instance_folder(app: Flask) -> None:
     database = _sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     if database is None:
         return
-    try:
+    # There already, or its folder is missing: SQLite says so when it connects.
+    with contextlib.suppress(FileExistsError, FileNotFoundError):
         os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    except (FileExistsError, FileNotFoundError):
-        pass  # there already, or its folder is missing: SQLite says so when it connects
     for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
         _make_private(path, 0o600)
 
@@ -159,6 +160,6 @@ def secure_cookies(app: Flask) -> None:
 def check_settings(app: Flask) -> None:
     """Fail early, with a message an operator can act on, on settings that make no sense."""
     if app.config["TIME_BUCKET"] not in ("day", "week"):
-        raise RuntimeError("SIIFRA_TIME_BUCKET must be \"day\" or \"week\".")
+        raise RuntimeError('SIIFRA_TIME_BUCKET must be "day" or "week".')
     if app.config["BABEL_DEFAULT_LOCALE"] not in app.config["LANGUAGES"]:
         raise RuntimeError(f"SIIFRA_BABEL_DEFAULT_LOCALE must be one of {', '.join(LANGUAGES)}.")

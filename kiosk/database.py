@@ -1,11 +1,11 @@
 """Database engine tuning: SQLite durability and write locking, PostgreSQL defaults."""
+
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, Result
 from sqlalchemy.orm import Session, scoped_session
 
 WRITE = {"siifra_write": True}
@@ -21,15 +21,6 @@ def engine_options(url: str, busy_timeout_ms: int) -> dict[str, Any]:
     return {**hidden, "pool_pre_ping": True}
 
 
-def init_app(app: Flask) -> None:
-    """Remember the busy timeout for new SQLite connections."""
-    global _busy_timeout_ms
-    _busy_timeout_ms = app.config["SQLITE_BUSY_TIMEOUT_MS"]
-
-
-_busy_timeout_ms = 10_000
-
-
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     if not _is_sqlite(dbapi_connection):
@@ -38,7 +29,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     # NORMAL can lose the last committed answers on power loss; a kiosk on a cheap tablet sees that.
     cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute(f"PRAGMA busy_timeout={int(_busy_timeout_ms)}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
@@ -58,6 +48,11 @@ def _begin(conn: Connection) -> None:
 
 def _is_sqlite(dbapi_connection: Any) -> bool:
     return type(dbapi_connection).__module__.startswith("sqlite3")
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Return how many rows an INSERT, UPDATE or DELETE touched (its result is a CursorResult at run time)."""
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def in_write_transaction(session: Session | scoped_session[Session]) -> bool:

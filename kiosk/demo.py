@@ -1,4 +1,5 @@
 """Demo data: two locations, a one-question smiley form and a longer form, in nb, nn and en."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -15,20 +16,41 @@ def _t(nb: str, nn: str, en: str) -> dict[str, str]:
 
 
 SMILEY_FORM = [
-    QuestionDraft(QuestionKind.SMILEY, _t("Hvordan var dagen her i dag?", "Korleis var dagen her i dag?", "How was your day here today?")),
+    QuestionDraft(
+        QuestionKind.SMILEY,
+        _t("Hvordan var dagen her i dag?", "Korleis var dagen her i dag?", "How was your day here today?"),
+    ),
 ]
 
 LONG_FORM = [
-    QuestionDraft(QuestionKind.SMILEY, _t("Hvordan har du det med tilbudet her?", "Korleis har du det med tilbodet her?", "How do you feel about the service here?")),
+    QuestionDraft(
+        QuestionKind.SMILEY,
+        _t(
+            "Hvordan har du det med tilbudet her?",
+            "Korleis har du det med tilbodet her?",
+            "How do you feel about the service here?",
+        ),
+    ),
     QuestionDraft(
         QuestionKind.SCALE,
-        _t("Hvor godt blir du tatt imot når du kommer?", "Kor godt blir du teken imot når du kjem?", "How well are you welcomed when you arrive?"),
+        _t(
+            "Hvor godt blir du tatt imot når du kommer?",
+            "Kor godt blir du teken imot når du kjem?",
+            "How well are you welcomed when you arrive?",
+        ),
         scale_min=1,
         scale_max=5,
         scale_min_label=_t("Dårlig", "Dårleg", "Poorly"),
         scale_max_label=_t("Veldig godt", "Svært godt", "Very well"),
     ),
-    QuestionDraft(QuestionKind.YES_NO, _t("Føler du at de ansatte hører på deg?", "Kjenner du at dei tilsette høyrer på deg?", "Do you feel the staff listen to you?")),
+    QuestionDraft(
+        QuestionKind.YES_NO,
+        _t(
+            "Føler du at de ansatte hører på deg?",
+            "Kjenner du at dei tilsette høyrer på deg?",
+            "Do you feel the staff listen to you?",
+        ),
+    ),
     QuestionDraft(
         QuestionKind.SINGLE_CHOICE,
         _t("Hvor ofte er du her?", "Kor ofte er du her?", "How often are you here?"),
@@ -71,7 +93,11 @@ def load_demo(session: Session, *, now: datetime) -> list[Location]:
     house = create_location(session, "Verkstedet aktivitetshus", LocationKind.ACTIVITY_HOUSE, now=now)
 
     quick = create_form(session, "Dagens smil", now=now)
-    publish(session, add_version(session, quick, _t("Hvordan var dagen?", "Korleis var dagen?", "How was the day?"), SMILEY_FORM), now=now)
+    publish(
+        session,
+        add_version(session, quick, _t("Hvordan var dagen?", "Korleis var dagen?", "How was the day?"), SMILEY_FORM),
+        now=now,
+    )
 
     survey = create_form(session, "Si ifra om tilbudet", now=now)
     version = add_version(

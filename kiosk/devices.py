@@ -1,4 +1,5 @@
 """Tablet pairing and authentication. Codes and tokens are shown once and stored only as hashes."""
+
 from __future__ import annotations
 
 import secrets
@@ -38,7 +39,9 @@ def format_pairing_code(code: str) -> str:
     return f"{code[:half]}-{code[half:]}"
 
 
-def create_device(session: Session, location: Location, name: str, *, now: datetime, minutes: int) -> tuple[Device, str]:
+def create_device(
+    session: Session, location: Location, name: str, *, now: datetime, minutes: int
+) -> tuple[Device, str]:
     """Create a tablet for a location; return it and its pairing code."""
     device = Device(name=name, location=location, created_at=db_time(now))
     session.add(device)

@@ -5,6 +5,7 @@ leaked for one purpose opens nothing else and no extra key file has to be kept a
 keys derived from SECRET_KEY_FALLBACKS still decrypt, so rotating the secret keeps old values
 readable; rotate() re-encrypts a value under the current key.
 """
+
 from __future__ import annotations
 
 import base64

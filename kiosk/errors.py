@@ -1,4 +1,5 @@
 """Kind error pages for people, JSON errors for the API; never a stack trace."""
+
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request

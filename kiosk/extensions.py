@@ -1,4 +1,5 @@
 """Extension singletons; each is bound to an app in create_app with init_app."""
+
 from flask_babel import Babel
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy

@@ -2,6 +2,7 @@
 
 Published versions never change, so a spec built once serves every later request for that version.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """The one way secrets and keys are kept: as a SHA-256 hex digest, never as themselves."""
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """Security and privacy headers on every response."""
+
 from __future__ import annotations
 
 from flask import Flask, Response, request

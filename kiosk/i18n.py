@@ -1,4 +1,5 @@
 """Language choice: Bokmål by default, Nynorsk and English, chosen by ?lang= or the browser."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

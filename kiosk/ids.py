@@ -8,6 +8,7 @@ which is stored next to the row anyway: never a day inside a week, and never a t
 Layout (big-endian): bytes 0-3 the period's first day as days since 1970-01-01; bytes 4-15 random,
 but for the version nibble (8) and the RFC 9562 variant bits. 90 random bits per period.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -33,7 +34,9 @@ def period_of(row_id: uuid.UUID) -> date:
 
 def id_range(first: date, last: date) -> tuple[uuid.UUID, uuid.UUID]:
     """Return ids (low, high) such that low <= id < high holds for every row of periods starting first..last."""
-    return uuid.UUID(bytes=_day_bytes(first) + bytes(12)), uuid.UUID(bytes=_day_bytes(last + timedelta(days=1)) + bytes(12))
+    return uuid.UUID(bytes=_day_bytes(first) + bytes(12)), uuid.UUID(
+        bytes=_day_bytes(last + timedelta(days=1)) + bytes(12)
+    )
 
 
 def _day_bytes(day: date) -> bytes:

@@ -1,4 +1,5 @@
 """Short links: where a poster's code leads, resolved in one indexed query on every request."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

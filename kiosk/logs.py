@@ -3,6 +3,7 @@
 Log lines carry no IP address, user agent, referrer, query string or time of day: handlers write the
 level, the logger and the message, and nothing in the app logs more than a method and a path.
 """
+
 from __future__ import annotations
 
 import logging

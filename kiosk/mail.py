@@ -1,5 +1,6 @@
 """Outgoing e-mail over SMTP: the one place that talks to the mail server (invitations, moderators' notes,
 council digests). Host, port, STARTTLS or TLS, and credentials come from the configuration."""
+
 from __future__ import annotations
 
 import smtplib

@@ -1,4 +1,5 @@
 """Write operations on locations, forms and links. They flush; the caller commits."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -42,7 +43,9 @@ class InvalidDraft(ValueError):
         self.key = key
 
 
-def create_location(session: Session, name: str, kind: LocationKind, *, now: datetime, timezone: str = "Europe/Oslo") -> Location:
+def create_location(
+    session: Session, name: str, kind: LocationKind, *, now: datetime, timezone: str = "Europe/Oslo"
+) -> Location:
     """Create a location."""
     location = Location(name=name, kind=kind, timezone=timezone, created_at=db_time(now))
     session.add(location)
@@ -58,7 +61,9 @@ def create_form(session: Session, name: str, *, now: datetime) -> Form:
     return form
 
 
-def add_version(session: Session, form: Form, title: Texts, drafts: list[QuestionDraft], intro: Texts | None = None) -> FormVersion:
+def add_version(
+    session: Session, form: Form, title: Texts, drafts: list[QuestionDraft], intro: Texts | None = None
+) -> FormVersion:
     """Add an unpublished version with these questions."""
     number = max((v.number for v in form.versions), default=0) + 1
     version = FormVersion(form=form, number=number, title=title, intro=intro or {})
@@ -76,9 +81,10 @@ def build_question(draft: QuestionDraft, position: int) -> Question:
         raise InvalidDraft("smiley_faces", "a smiley question has exactly five faces")
     if draft.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE) and len(labels) < 2:
         raise InvalidDraft("choice_options", "a choice question needs at least two options")
-    if draft.kind is QuestionKind.SCALE:
-        if draft.scale_min is None or draft.scale_max is None or not 0 <= draft.scale_min < draft.scale_max <= 10:
-            raise InvalidDraft("scale_range", "a scale runs between two whole numbers from 0 to 10")
+    if draft.kind is QuestionKind.SCALE and (
+        draft.scale_min is None or draft.scale_max is None or not 0 <= draft.scale_min < draft.scale_max <= 10
+    ):
+        raise InvalidDraft("scale_range", "a scale runs between two whole numbers from 0 to 10")
     if not draft.text.get("nb"):
         raise InvalidDraft("question_text", "every question needs a Bokmål text")
     question = Question(

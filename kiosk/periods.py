@@ -1,4 +1,5 @@
 """Coarse time: the only time kept next to an answer is the day or the ISO week it was given in."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta

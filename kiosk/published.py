@@ -5,6 +5,7 @@ questions and options again (which was most of a phone form's server time).
 The views have the same attribute names as the models, so templates and the form builder's preview
 render a draft (an ORM FormVersion) and a published view alike.
 """
+
 from __future__ import annotations
 
 import threading
@@ -86,15 +87,27 @@ def view_of(version: FormVersion) -> VersionView:
     """Return any version (a draft too) as plain data."""
     questions = tuple(
         QuestionView(
-            q.id, q.position, q.kind, dict(q.text), dict(q.help or {}), q.scale_min, q.scale_max,
-            dict(q.scale_min_label or {}), dict(q.scale_max_label or {}),
+            q.id,
+            q.position,
+            q.kind,
+            dict(q.text),
+            dict(q.help or {}),
+            q.scale_min,
+            q.scale_max,
+            dict(q.scale_min_label or {}),
+            dict(q.scale_max_label or {}),
             tuple(OptionView(o.id, o.position, dict(o.label)) for o in q.options),
         )
         for q in version.questions
     )
     view = VersionView(
-        version.id, version.form_id, version.number, dict(version.title), dict(version.intro or {}),
-        version.published_at is not None, questions,
+        version.id,
+        version.form_id,
+        version.number,
+        dict(version.title),
+        dict(version.intro or {}),
+        version.published_at is not None,
+        questions,
     )
     view.missing.update(missing_texts(view))
     return view

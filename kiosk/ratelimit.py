@@ -1,4 +1,5 @@
 """A per-device token bucket that limits how fast one tablet may send, without looking at anyone's IP."""
+
 from __future__ import annotations
 
 import threading

@@ -5,6 +5,7 @@
 - Idempotency keys: IDEMPOTENCY_DAYS days (a tablet's retries come within hours).
 Admins change the first two on the retention page (stored as settings); the configuration gives defaults.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -15,6 +16,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from kiosk.database import rowcount
 from kiosk.ids import EPOCH, id_range
 from kiosk.models import FreeText, Setting, TextStatus
 from kiosk.storage import delete_periods
@@ -90,4 +92,4 @@ def run(session: Session, *, today: date, rules: Policy) -> Report:
     cutoff = months_before(today, rules.months)
     deleted = delete_periods(session, EPOCH, cutoff - timedelta(days=1)) if cutoff > EPOCH else 0
     session.flush()
-    return Report(keys, int(getattr(originals, "rowcount", 0) or 0), deleted, cutoff)
+    return Report(keys, rowcount(originals), deleted, cutoff)

@@ -1,4 +1,5 @@
 """Six-character link codes from an alphabet without look-alikes."""
+
 from __future__ import annotations
 
 import secrets

@@ -6,14 +6,17 @@ would show that order; settle() rewrites the rows of closed periods in id order,
 within a period. The scheduler runs it every night for the periods that closed; until then an open
 period is in arrival order on PostgreSQL (and nothing shows an open period: no peeking).
 """
+
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from sqlalchemy import bindparam, text
-from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
+from kiosk.database import rowcount
 from kiosk.ids import id_range
 from kiosk.models.types import UuidBytes
 
@@ -47,12 +50,15 @@ def settle(session: Session, first: date, last: date) -> int:
     moved = 0
     for table, column, order in ANONYMOUS_TABLES:
         session.execute(text(f"CREATE TEMPORARY TABLE settle_{table} (LIKE {table})"))
-        session.execute(text(f"INSERT INTO settle_{table} SELECT * FROM {table} WHERE {_in_range(column)}").bindparams(*_typed()), bounds)
+        session.execute(
+            text(f"INSERT INTO settle_{table} SELECT * FROM {table} WHERE {_in_range(column)}").bindparams(*_typed()),
+            bounds,
+        )
         session.execute(text(f"DELETE FROM {table} WHERE {_in_range(column)}").bindparams(*_typed()), bounds)
         result = session.execute(text(f"INSERT INTO {table} SELECT * FROM settle_{table} ORDER BY {order}"))
         session.execute(text(f"DROP TABLE settle_{table}"))
         if table == "submission":
-            moved = int(getattr(result, "rowcount", 0) or 0)
+            moved = rowcount(result)
     session.flush()
     return moved
 
@@ -68,10 +74,10 @@ def delete_periods(session: Session, first: date, last: date) -> int:
     for table, column, _order in (*LINKS, *ANONYMOUS_TABLES):
         result = session.execute(text(f"DELETE FROM {table} WHERE {_in_range(column)}").bindparams(*_typed()), bounds)
         if table == "submission":
-            deleted = int(getattr(result, "rowcount", 0) or 0)
+            deleted = rowcount(result)
     session.flush()
     return deleted
 
 
-def _typed() -> tuple[BindParameter[object], BindParameter[object]]:
+def _typed() -> tuple[BindParameter[uuid.UUID], BindParameter[uuid.UUID]]:
     return (bindparam("low", type_=UuidBytes()), bindparam("high", type_=UuidBytes()))

@@ -4,29 +4,31 @@ It checks everything it can while only reading, and takes SQLite's write lock fo
 a retry with the same idempotency key stores nothing new. Later steps (de-identifying free text,
 crisis words) belong here too, so that every way in goes through them.
 """
+
 from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy import Date, bindparam, delete, insert, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from kiosk.database import begin_write, in_write_transaction
+from kiosk.database import begin_write, in_write_transaction, rowcount
 from kiosk.formspec import AnswerRow, spec_for, validate_answers
 from kiosk.hashing import sha256_hex
 from kiosk.ids import period_id
 from kiosk.links import LinkTarget
 from kiosk.models import Answer, Device, FormVersion, FreeText, IdempotencyKey, Submission
+from kiosk.models.types import UuidBytes
 from kiosk.moderation.crisis import suggests_crisis
 from kiosk.moderation.deidentify import scrub
 from kiosk.moderation.sealing import seal
 from kiosk.moderation.words import local_words
-from kiosk.models.types import UuidBytes
 from kiosk.periods import local_today, period_start
 
 
@@ -86,9 +88,9 @@ class Stored:
     help: bool = False
 
 
-_INSERT_SUBMISSION = insert(Submission.__table__)
-_INSERT_ANSWERS = insert(Answer.__table__)
-_INSERT_TEXTS = insert(FreeText.__table__)
+_INSERT_SUBMISSION = insert(Submission)
+_INSERT_ANSWERS = insert(Answer)
+_INSERT_TEXTS = insert(FreeText)
 # The same SQL on SQLite (3.35+) and PostgreSQL: the unique key decides, inside the transaction.
 _CLAIM_KEY = text(
     "INSERT INTO idempotency_key (key, body_hash, submission_id, created_on) "
@@ -101,7 +103,9 @@ _CLAIM_KEY = text(
 # A day, not a time: staff see that a tablet has gone quiet, and nothing finer.
 _SEEN = (
     update(Device)
-    .where(Device.id == bindparam("device"), (Device.last_seen_on.is_(None)) | (Device.last_seen_on != bindparam("today")))
+    .where(
+        Device.id == bindparam("device"), (Device.last_seen_on.is_(None)) | (Device.last_seen_on != bindparam("today"))
+    )
     .values(last_seen_on=bindparam("today"))
 )
 
@@ -128,10 +132,9 @@ def submit(session: Session, target: LinkTarget, given: Given, *, now: datetime,
         connection.execute(_SEEN, {"device": given.device_id, "today": today})
     period = period_start(day, rules.period_unit)
     submission_id = period_id(period)
-    if given.key is not None:
-        if not _claim_key(connection, given.key, given.body_hash or "", submission_id, today):
-            return _replay(session, given.key, given.body_hash or "")
-    _store(connection, target, rows, given, submission_id, period, rules.period_unit)
+    if given.key is not None and not _claim_key(connection, given.key, given.body_hash or "", submission_id, today):
+        return _replay(session, given.key, given.body_hash or "")
+    _store(connection, target, rows, given, submission_id=submission_id, period=period, unit=rules.period_unit)
     texts = [r for r in rows if r.text is not None]
     if texts:
         _store_texts(session, target, texts, submission_id, period)
@@ -139,8 +142,14 @@ def submit(session: Session, target: LinkTarget, given: Given, *, now: datetime,
 
 
 def _store(
-    connection: Connection, target: LinkTarget, rows: list[AnswerRow], given: Given, submission_id: uuid.UUID,
-    period: date, unit: str,
+    connection: Connection,
+    target: LinkTarget,
+    rows: list[AnswerRow],
+    given: Given,
+    *,
+    submission_id: uuid.UUID,
+    period: date,
+    unit: str,
 ) -> None:
     # Core inserts, not the ORM's unit of work: nothing here needs objects, and this is the hot path.
     connection.execute(
@@ -157,31 +166,41 @@ def _store(
         },
     )
     answers = [
-        {"submission_id": submission_id, "position": position, "question_id": r.question_id, "number": r.number, "option_id": r.option_id}
+        {
+            "submission_id": submission_id,
+            "position": position,
+            "question_id": r.question_id,
+            "number": r.number,
+            "option_id": r.option_id,
+        }
         for position, r in enumerate(r for r in rows if r.text is None)
     ]
     if answers:
         connection.execute(_INSERT_ANSWERS, answers)
 
 
-def _store_texts(session: Session, target: LinkTarget, texts: list[AnswerRow], submission_id: uuid.UUID, period: date) -> None:
+def _store_texts(
+    session: Session, target: LinkTarget, texts: list[AnswerRow], submission_id: uuid.UUID, period: date
+) -> None:
     """Store free text de-identified; what was typed goes only into the sealed original, for moderators."""
     words = local_words(session, target.location_id)
     rows = []
     for row in texts:
         scrubbed = scrub(row.text or "", words)
-        rows.append({
-            "id": period_id(period),
-            "submission_id": submission_id,
-            "question_id": row.question_id,
-            "text": scrubbed.text,
-            "redactions": [{"start": r.start, "end": r.end, "kind": r.kind} for r in scrubbed.redactions],
-            "sealed": seal(row.text or "", [r.original for r in scrubbed.redactions]),
-            "status": "pending",
-            "urgent": suggests_crisis(row.text or ""),
-            "alerted": False,
-            "quote": False,
-        })
+        rows.append(
+            {
+                "id": period_id(period),
+                "submission_id": submission_id,
+                "question_id": row.question_id,
+                "text": scrubbed.text,
+                "redactions": [{"start": r.start, "end": r.end, "kind": r.kind} for r in scrubbed.redactions],
+                "sealed": seal(row.text or "", [r.original for r in scrubbed.redactions]),
+                "status": "pending",
+                "urgent": suggests_crisis(row.text or ""),
+                "alerted": False,
+                "quote": False,
+            }
+        )
     session.connection().execute(_INSERT_TEXTS, rows)
 
 
@@ -212,7 +231,9 @@ def check_day(day: date, today: date, max_days: int) -> date:
     return day
 
 
-def _claim_key(connection: Connection, key: uuid.UUID, request_hash: str, submission_id: uuid.UUID, today: date) -> bool:
+def _claim_key(
+    connection: Connection, key: uuid.UUID, request_hash: str, submission_id: uuid.UUID, today: date
+) -> bool:
     values = {"key": key, "body_hash": request_hash, "submission_id": submission_id, "created_on": today}
     return connection.execute(_CLAIM_KEY, values).first() is not None
 
@@ -227,4 +248,4 @@ def _replay(session: Session, key: uuid.UUID, request_hash: str) -> Stored:
 def expire_idempotency_keys(session: Session, today: date, days: int) -> int:
     """Delete keys older than days; return how many went. The scheduler calls this daily."""
     result = session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_on < today - timedelta(days=days)))
-    return int(getattr(result, "rowcount", 0) or 0)
+    return rowcount(result)

@@ -1,4 +1,5 @@
 """Helpers available in every template."""
+
 from __future__ import annotations
 
 import uuid

@@ -2,6 +2,7 @@
 
 Never from the request's Host header: a forged Host would otherwise end up in an e-mailed link.
 """
+
 from __future__ import annotations
 
 from typing import Any

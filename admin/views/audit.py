@@ -1,4 +1,5 @@
 """The audit log (admins only)."""
+
 from __future__ import annotations
 
 from flask import render_template, request

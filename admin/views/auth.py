@@ -1,25 +1,53 @@
 """Sign in, the second factor, enrolment, sign out, and accepting an invitation."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app, flash, make_response, redirect, render_template, request, session as flask_session, url_for
-from flask_babel import gettext as _, ngettext
+from flask import (
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask import (
+    session as flask_session,
+)
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from admin import cookies
-from admin.access import ALL_STAFF, current_session, current_user, now, partial, public, roles
+from admin.access import ALL_STAFF, current_session, current_user, now, partial, public, roles, signed_in_session
 from admin.accounts import AccountError, accept_invitation, open_invitation
 from admin.audit import record
 from admin.blueprint import bp
 from admin.forms import ActionForm, CodeForm, LoginForm, NewPasswordForm
-from admin.login import BUSY_RETRY_AFTER, HASH_LOCK_FILE, LoginFailed, Throttled, check_attempt, finish_attempt, start_attempt
+from admin.login import (
+    BUSY_RETRY_AFTER,
+    HASH_LOCK_FILE,
+    LoginFailed,
+    Throttled,
+    check_attempt,
+    finish_attempt,
+    start_attempt,
+)
 from admin.messages import password_messages
 from admin.passwords import MIN_LENGTH, HashingBusy
 from admin.sessions import end_session, rotate_session, start_session
 from admin.twofactor import (
-    CodeWait, TooManyCodes, check_code, confirm_enrolment, new_recovery_codes, pending_secret, provisioning_uri, qr_svg,
+    CodeWait,
+    TooManyCodes,
+    check_code,
+    confirm_enrolment,
+    new_recovery_codes,
+    pending_secret,
+    provisioning_uri,
+    qr_svg,
 )
 from kiosk.database import begin_write
 from kiosk.extensions import db
@@ -51,7 +79,8 @@ def _wait_text(seconds: int) -> str:
 @public
 def login():
     """Show the sign-in form."""
-    if current_session() is not None and current_session().two_factor_done:
+    live = current_session()
+    if live is not None and live.two_factor_done:
         return redirect(url_for("admin.home"))
     return render_template("admin/login.html", form=LoginForm(), next=request.args.get("next"))
 
@@ -94,8 +123,8 @@ def _check_password(email: str, password: str) -> User:
 def _after_password(user: User) -> Response:
     """Start a session for user (a new id at every sign-in) and send them on to the second factor."""
     done = not user.two_factor_enabled and not user.role.needs_two_factor
-    if current_session() is not None:
-        end_session(db.session, current_session(), now=now())
+    if (live := current_session()) is not None:
+        end_session(db.session, live, now=now())
     cookies.issue(start_session(db.session, user, now=now(), two_factor_done=done))
     flask_session["admin_next"] = _safe_next(request.form.get("next"))
     if done:
@@ -109,10 +138,10 @@ def _after_password(user: User) -> Response:
 
 @bp.route("/login/code", methods=["GET", "POST"])
 @partial
-def two_factor():
+def two_factor():  # noqa: PLR0911 (one page: every outcome of a typed code, in order)
     """Ask for the authenticator code (or a recovery code) after the password."""
     user = current_user()
-    if current_session().two_factor_done:
+    if signed_in_session().two_factor_done:
         return redirect(url_for("admin.home"))
     if not user.two_factor_enabled:
         return redirect(url_for("admin.two_factor_setup"))
@@ -120,7 +149,7 @@ def two_factor():
     if not form.validate_on_submit():
         return render_template("admin/two_factor.html", form=form)
     try:
-        correct = check_code(db.session, current_session(), form.code.data, now=now())
+        correct = check_code(db.session, signed_in_session(), form.code.data, now=now())
     except CodeWait as wait:
         text = _("For mange feil koder.") + " " + _wait_text(wait.retry_after)
         return _refused("admin/two_factor.html", form, text, wait.retry_after)
@@ -134,7 +163,7 @@ def two_factor():
         db.session.commit()  # the wrong code counts
         flash(_("Koden stemmer ikke. Prøv den neste koden appen viser."), "error")
         return render_template("admin/two_factor.html", form=form)
-    cookies.issue(rotate_session(db.session, current_session(), now=now(), two_factor_done=True))
+    cookies.issue(rotate_session(db.session, signed_in_session(), now=now(), two_factor_done=True))
     cookies.remember_browser(user.email)
     record(db.session, user, "login", now=now())
     db.session.commit()
@@ -146,7 +175,7 @@ def two_factor():
 def two_factor_setup():
     """Set up TOTP: scan the QR code, type a code to confirm, then keep the recovery codes."""
     user = current_user()
-    if current_session().two_factor_done:
+    if signed_in_session().two_factor_done:
         return redirect(url_for("admin.home"))
     if user.two_factor_enabled:
         return redirect(url_for("admin.two_factor"))
@@ -157,7 +186,7 @@ def two_factor_setup():
     if form.validate_on_submit():
         codes = confirm_enrolment(db.session, user, secret, form.code.data, now=now())
         if codes is not None:
-            cookies.issue(rotate_session(db.session, current_session(), now=now(), two_factor_done=True))
+            cookies.issue(rotate_session(db.session, signed_in_session(), now=now(), two_factor_done=True))
             cookies.remember_browser(user.email)
             record(db.session, user, "two_factor_enabled", now=now())
             db.session.commit()
@@ -192,9 +221,10 @@ def account():
 def logout():
     """End this session at once, on the server; the cookie is worthless afterwards."""
     form = ActionForm()
-    if form.validate() and current_session() is not None:
+    live = current_session()
+    if form.validate() and live is not None:
         record(db.session, current_user(), "logout", now=now())
-        end_session(db.session, current_session(), now=now())
+        end_session(db.session, live, now=now())
         db.session.commit()
     cookies.clear()
     flask_session.clear()

@@ -1,4 +1,5 @@
 """User councils: admins manage them; a council member sees only their own."""
+
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
@@ -40,7 +41,9 @@ def council(council_id: int):
     """Show one council and the locations it follows."""
     require_council_access(council_id)
     item = db.get_or_404(Council, council_id)
-    return render_template("admin/council.html", council=item, locations=_active_locations(), form=CouncilForm(obj=item))
+    return render_template(
+        "admin/council.html", council=item, locations=_active_locations(), form=CouncilForm(obj=item)
+    )
 
 
 @bp.post("/councils")
@@ -51,11 +54,21 @@ def create_council():
     if not form.validate():
         return redirect(url_for("admin.councils"))
     item = Council(
-        name=form.name.data.strip(), created_at=db_time(now()), locations=_chosen_locations(), four_eyes=bool(form.four_eyes.data)
+        name=form.name.data.strip(),
+        created_at=db_time(now()),
+        locations=_chosen_locations(),
+        four_eyes=bool(form.four_eyes.data),
     )
     db.session.add(item)
     db.session.flush()
-    record(db.session, current_user(), "council_created", item.name, now=now(), locations=[loc.id for loc in item.locations])
+    record(
+        db.session,
+        current_user(),
+        "council_created",
+        item.name,
+        now=now(),
+        locations=[loc.id for loc in item.locations],
+    )
     db.session.commit()
     return redirect(url_for("admin.council", council_id=item.id))
 
@@ -71,6 +84,13 @@ def update_council(council_id: int):
     item.name = form.name.data.strip()
     item.four_eyes = bool(form.four_eyes.data)
     item.locations = _chosen_locations()
-    record(db.session, current_user(), "council_updated", item.name, now=now(), locations=[loc.id for loc in item.locations])
+    record(
+        db.session,
+        current_user(),
+        "council_updated",
+        item.name,
+        now=now(),
+        locations=[loc.id for loc in item.locations],
+    )
     db.session.commit()
     return redirect(url_for("admin.council", council_id=item.id))

@@ -1,4 +1,5 @@
 """Tablets: add, pairing code and QR, rename, move, revoke, last day seen (admins)."""
+
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, session, url_for
@@ -86,7 +87,9 @@ def device_new():
         location = _active_location(form.location.data)
         minutes = current_app.config["KIOSK_PAIRING_MINUTES"]
         device, code = create_device(db.session, location, form.name.data.strip(), now=now(), minutes=minutes)
-        record(db.session, current_user(), "device_added", device.name, now=now(), device=device.id, location=location.name)
+        record(
+            db.session, current_user(), "device_added", device.name, now=now(), device=device.id, location=location.name
+        )
         db.session.commit()
         return _show_code_once(device, code)
     return render_template("admin/device_new.html", form=form)
@@ -137,8 +140,14 @@ def device_move(device_id: int):
         old = device.location.name
         move(db.session, device, _active_location(form.location.data))
         record(
-            db.session, current_user(), "device_moved", device.name,
-            now=now(), device=device.id, old_location=old, location=device.location.name,
+            db.session,
+            current_user(),
+            "device_moved",
+            device.name,
+            now=now(),
+            device=device.id,
+            old_location=old,
+            location=device.location.name,
         )
         db.session.commit()
         flash(_("Nettbrettet står nå på %(place)s.", place=device.location.name), "info")

@@ -1,8 +1,10 @@
 """Forms: list, build a draft (questions, texts, order), preview, publish and retire (admins)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
 from types import SimpleNamespace
+from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale
@@ -97,7 +99,11 @@ def form_detail(form_id: int):
     """Show a form's versions and the builder for its draft."""
     form = db.get_or_404(Form, form_id)
     return render_template(
-        "admin/form_detail.html", form=form, draft=builder.draft_of(form), kinds=KIND_LABELS, action=ActionForm(),
+        "admin/form_detail.html",
+        form=form,
+        draft=builder.draft_of(form),
+        kinds=KIND_LABELS,
+        action=ActionForm(),
         missing_texts=lambda version: missing_texts(view_of(version)),
     )
 
@@ -134,7 +140,9 @@ def form_new_version(form_id: int):
         draft = builder.new_draft(db.session, form)
         _audit("form_version_created", form, version=draft.number)
         db.session.commit()
-        flash(_("Versjon %(number)d er laget. Endre den her, og publiser når den er klar.", number=draft.number), "info")
+        flash(
+            _("Versjon %(number)d er laget. Endre den her, og publiser når den er klar.", number=draft.number), "info"
+        )
     return redirect(url_for("admin.form_detail", form_id=form.id))
 
 
@@ -169,7 +177,9 @@ def form_question_edit(form_id: int, question_id: int):
         _audit("question_updated", form, version=question.form_version.number, position=question.position)
         db.session.commit()
         return redirect(url_for("admin.form_detail", form_id=form.id, _anchor="questions"))
-    return render_template("admin/question_form.html", form=form, draft=question.form_version, page=page, question=question)
+    return render_template(
+        "admin/question_form.html", form=form, draft=question.form_version, page=page, question=question
+    )
 
 
 def _saved(page: QuestionForm, save) -> bool:
@@ -190,7 +200,13 @@ def form_question_move(form_id: int, question_id: int, direction: str):
     form = db.get_or_404(Form, form_id)
     question = _question(form, question_id)
     if ActionForm().validate() and builder.move_question(db.session, question, -1 if direction == "up" else 1):
-        _audit("question_moved", form, version=question.form_version.number, position=question.position, direction=direction)
+        _audit(
+            "question_moved",
+            form,
+            version=question.form_version.number,
+            position=question.position,
+            direction=direction,
+        )
         db.session.commit()
     return redirect(url_for("admin.form_detail", form_id=form.id, _anchor=f"q{question.id}"))
 
@@ -221,7 +237,9 @@ def form_publish(form_id: int):
             flash(_("Legg til minst ett spørsmål før du publiserer."), "error")
             return redirect(url_for("admin.form_detail", form_id=form.id))
         if any(missing_texts(view_of(draft)).values()) and request.form.get("confirm_missing") != "1":
-            flash(_("Noen tekster mangler på nynorsk eller engelsk. Kryss av for at du vil publisere likevel."), "error")
+            flash(
+                _("Noen tekster mangler på nynorsk eller engelsk. Kryss av for at du vil publisere likevel."), "error"
+            )
             return redirect(url_for("admin.form_detail", form_id=form.id, _anchor="missing-languages"))
         try:
             builder.publish_draft(db.session, draft, now=now())
@@ -262,8 +280,15 @@ def form_preview(form_id: int, number: int, lang: str):
         form = build_form_class(shown, lang, current_app.config["MAX_FREE_TEXT"])(formdata=None)
         target = SimpleNamespace(code="", location_name=_("Navnet på stedet vises her"))
         return render_template(
-            "admin/preview.html", version=shown, form=form, target=target, lang=lang, languages=LANGUAGE_NAMES,
-            banner=banner, notice=None, url_for=_preview_url_for(banner["action"]),
+            "admin/preview.html",
+            version=shown,
+            form=form,
+            target=target,
+            lang=lang,
+            languages=LANGUAGE_NAMES,
+            banner=banner,
+            notice=None,
+            url_for=_preview_url_for(banner["action"]),
         )
 
 
@@ -284,7 +309,9 @@ def _preview_banner(version: FormVersion, lang: str) -> dict[str, str]:
             number=version.number,
             state=state,
         ),
-        "sent": _("Dette var bare en forhåndsvisning. Ingenting ble sendt eller lagret.") if request.args.get("sent") else "",
+        "sent": _("Dette var bare en forhåndsvisning. Ingenting ble sendt eller lagret.")
+        if request.args.get("sent")
+        else "",
         "back": _("Tilbake til skjemaet"),
         "back_url": url_for("admin.form_detail", form_id=version.form_id),
         "action": url_for("admin.form_preview_sent", form_id=version.form_id, number=version.number, lang=lang),
@@ -295,7 +322,7 @@ def _preview_banner(version: FormVersion, lang: str) -> dict[str, str]:
 def _preview_url_for(action: str) -> Callable[..., str]:
     """Return url_for for the respondent template, with its form posting to the harmless preview action."""
 
-    def preview_url_for(endpoint: str, **values: object) -> str:
+    def preview_url_for(endpoint: str, **values: Any) -> str:
         if endpoint == "public.submit_form":
             return action
         return url_for(endpoint, **values)

@@ -1,4 +1,5 @@
 """The start page after sign-in."""
+
 from __future__ import annotations
 
 from flask import render_template

@@ -1,4 +1,5 @@
 """Short links and their QR posters: A4 and A3 PDF in each language, and the code alone (admins)."""
+
 from __future__ import annotations
 
 from types import ModuleType
@@ -105,8 +106,14 @@ def link_detail(code: str):
     """Show a link, its QR code and the poster downloads."""
     link = _link(code)
     return render_template(
-        "admin/link_detail.html", link=link, url=link_url(link.code), qr=inline_qr_svg(link_url(link.code)),
-        state=link_state(link), states=STATES, sizes=SIZES, languages=LANGUAGE_NAMES,
+        "admin/link_detail.html",
+        link=link,
+        url=link_url(link.code),
+        qr=inline_qr_svg(link_url(link.code)),
+        state=link_state(link),
+        states=STATES,
+        sizes=SIZES,
+        languages=LANGUAGE_NAMES,
     )
 
 
@@ -121,7 +128,9 @@ def link_retire(code: str):
         else:
             create_link(db.session, link.form, link.location, now=now())
         action = "link_retired" if link.retired_at else "link_restored"
-        record(db.session, current_user(), action, link.code, now=now(), form=link.form.name, location=link.location.name)
+        record(
+            db.session, current_user(), action, link.code, now=now(), form=link.form.name, location=link.location.name
+        )
         db.session.commit()
     back = request.args.get("back") == "detail"
     return redirect(url_for("admin.link_detail", code=link.code) if back else url_for("admin.links"))
@@ -140,12 +149,19 @@ def link_poster(code: str):
     texts = posters.poster_texts(lang, posters.estimated_seconds(kinds))
     try:
         pdf = posters.poster_pdf(
-            url=link_url(link.code), code=link.code, location_name=link.location.name,
-            title=pick(link.form.published.title, lang), invitation=texts["invitation"], promise=texts["promise"],
-            lang=lang, size=size,
+            url=link_url(link.code),
+            code=link.code,
+            location_name=link.location.name,
+            title=pick(link.form.published.title, lang),
+            invitation=texts["invitation"],
+            promise=texts["promise"],
+            lang=lang,
+            size=size,
         )
     except ValueError:
-        flash(_("Tekstene får ikke plass på én side. Gjør tittelen på skjemaet eller navnet på stedet kortere."), "error")
+        flash(
+            _("Tekstene får ikke plass på én side. Gjør tittelen på skjemaet eller navnet på stedet kortere."), "error"
+        )
         return redirect(url_for("admin.link_detail", code=link.code))
     return _attachment(pdf, "application/pdf", f"siifra-{link.code}-{size.lower()}-{lang}.pdf")
 

@@ -1,4 +1,5 @@
 """Locations: day centres, activity houses, housing units, with tablet settings and opening hours."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
@@ -19,7 +20,9 @@ from kiosk.operations import create_location
 
 def _form_choices() -> list[tuple[int, str]]:
     forms = db.session.scalars(select(Form).where(Form.retired_at.is_(None)).order_by(Form.name))
-    return [SelectChoice(0, _("Det første publiserte skjemaet med kort lenke til stedet"))] + [SelectChoice(f.id, f.name) for f in forms if f.published is not None]
+    return [SelectChoice(0, _("Det første publiserte skjemaet med kort lenke til stedet"))] + [
+        SelectChoice(f.id, f.name) for f in forms if f.published is not None
+    ]
 
 
 @bp.get("/locations")
@@ -37,7 +40,9 @@ def new_location():
     form = LocationForm()
     form.kiosk_form.choices = _form_choices()
     if form.validate_on_submit():
-        location = create_location(db.session, form.name.data.strip(), LocationKind(form.kind.data), now=now(), timezone=form.timezone.data)
+        location = create_location(
+            db.session, form.name.data.strip(), LocationKind(form.kind.data), now=now(), timezone=form.timezone.data
+        )
         _apply(form, location)
         record(db.session, current_user(), "location_created", location.name, now=now())
         db.session.commit()
@@ -82,6 +87,12 @@ def retire_location(location_id: int):
     location = db.get_or_404(Location, location_id)
     if ActionForm().validate():
         location.retired_at = None if location.retired_at else db_time(now())
-        record(db.session, current_user(), "location_retired" if location.retired_at else "location_restored", location.name, now=now())
+        record(
+            db.session,
+            current_user(),
+            "location_retired" if location.retired_at else "location_restored",
+            location.name,
+            now=now(),
+        )
         db.session.commit()
     return redirect(url_for("admin.locations"))

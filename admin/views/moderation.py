@@ -1,4 +1,5 @@
 """The moderation queue and one item: release, hide, redact more, look behind one redaction, quotes."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -47,7 +48,11 @@ def moderation_queue():
     filters_form.fill_choices(db.session)
     items = moderation.waiting_items(db.session, today=_today(), filters=filters_form.filters(), show_open=_show_open())
     return render_template(
-        "admin/moderation_queue.html", items=items, filters=filters_form, bulk=BulkForm(), segments=segments,
+        "admin/moderation_queue.html",
+        items=items,
+        filters=filters_form,
+        bulk=BulkForm(),
+        segments=segments,
         location_of=lambda item: moderation.location_of(db.session, item),
     )
 
@@ -87,9 +92,15 @@ def moderation_item(item_id: str):
     """Show one item: the text with its redactions marked, the guidance, and what can be done."""
     item = _item(item_id)
     return render_template(
-        "admin/moderation_item.html", item=item, segments=segments(item), action=ActionForm(), hide_form=HideForm(),
-        redact_form=RedactForm(), location=moderation.location_of(db.session, item),
-        second_look=moderation.needs_second_look(db.session, item), seen=None,
+        "admin/moderation_item.html",
+        item=item,
+        segments=segments(item),
+        action=ActionForm(),
+        hide_form=HideForm(),
+        redact_form=RedactForm(),
+        location=moderation.location_of(db.session, item),
+        second_look=moderation.needs_second_look(db.session, item),
+        seen=None,
     )
 
 
@@ -106,7 +117,10 @@ def moderation_release(item_id: str):
             return redirect(url_for("admin.moderation_item", item_id=item_id))
         _audit("text_released" if status.value == "released" else "text_second_look", item)
         db.session.commit()
-        flash(_("Svaret er sluppet fram.") if status.value == "released" else _("Svaret venter nå på en moderator til."), "info")
+        flash(
+            _("Svaret er sluppet fram.") if status.value == "released" else _("Svaret venter nå på en moderator til."),
+            "info",
+        )
     return redirect(url_for("admin.moderation_queue"))
 
 
@@ -164,9 +178,15 @@ def moderation_reveal(item_id: str, index: int):
     _audit("text_original_seen", item, redaction=index, kind=item.redactions[index]["kind"])
     db.session.commit()
     return render_template(
-        "admin/moderation_item.html", item=item, segments=segments(item), action=ActionForm(), hide_form=HideForm(),
-        redact_form=RedactForm(), location=moderation.location_of(db.session, item),
-        second_look=moderation.needs_second_look(db.session, item), seen=(index, original),
+        "admin/moderation_item.html",
+        item=item,
+        segments=segments(item),
+        action=ActionForm(),
+        hide_form=HideForm(),
+        redact_form=RedactForm(),
+        location=moderation.location_of(db.session, item),
+        second_look=moderation.needs_second_look(db.session, item),
+        seen=(index, original),
     )
 
 
@@ -213,6 +233,10 @@ def moderation_released():
     filters_form.fill_choices(db.session)
     items = moderation.released_items(db.session, filters=filters_form.filters())
     return render_template(
-        "admin/moderation_released.html", items=items, filters=filters_form, segments=segments, action=ActionForm(),
+        "admin/moderation_released.html",
+        items=items,
+        filters=filters_form,
+        segments=segments,
+        action=ActionForm(),
         location_of=lambda item: moderation.location_of(db.session, item),
     )

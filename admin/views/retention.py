@@ -1,4 +1,5 @@
 """How long data is kept: the retention settings (admins)."""
+
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, url_for
@@ -21,7 +22,14 @@ def retention():
     form = RetentionForm(months=current.months, original_days=current.original_days)
     if form.validate_on_submit():
         set_policy(db.session, form.months.data, form.original_days.data)
-        record(db.session, current_user(), "retention_changed", now=now(), months=form.months.data, original_days=form.original_days.data)
+        record(
+            db.session,
+            current_user(),
+            "retention_changed",
+            now=now(),
+            months=form.months.data,
+            original_days=form.original_days.data,
+        )
         db.session.commit()
         flash(_("Lagret. Det som er eldre, slettes neste natt."), "info")
         return redirect(url_for("admin.retention"))

@@ -1,4 +1,5 @@
 """Staff accounts: list, invite, change role, disable and enable (admins only)."""
+
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, url_for
@@ -19,7 +20,9 @@ from kiosk.urls import external_url
 
 
 def _council_choices() -> list[tuple[int, str]]:
-    return [SelectChoice(0, "–")] + [SelectChoice(c.id, c.name) for c in db.session.scalars(select(Council).order_by(Council.name))]
+    return [SelectChoice(0, "–")] + [
+        SelectChoice(c.id, c.name) for c in db.session.scalars(select(Council).order_by(Council.name))
+    ]
 
 
 @bp.get("/users")
@@ -29,7 +32,9 @@ def users():
     form = InviteForm()
     form.council.choices = _council_choices()
     accounts = db.session.scalars(select(User).order_by(User.name)).all()
-    pending = db.session.scalars(select(Invitation).where(Invitation.used_at.is_(None)).order_by(Invitation.created_at.desc())).all()
+    pending = db.session.scalars(
+        select(Invitation).where(Invitation.used_at.is_(None)).order_by(Invitation.created_at.desc())
+    ).all()
     return render_template("admin/users.html", accounts=accounts, pending=pending, form=form, action=ActionForm())
 
 

@@ -1,4 +1,5 @@
 """Local words: what is always redacted in free text from a location (moderators and admins)."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -42,9 +43,17 @@ def local_words_page(location_id: int):
             db.session.commit()
             flash(_("Ordet sladdes fra nå av i nye svar fra %(place)s.", place=location.name), "info")
             return redirect(url_for("admin.local_words_page", location_id=location.id))
-    entries = db.session.scalars(select(LocalWord).where(LocalWord.location_id == location.id).order_by(LocalWord.word)).all()
-    return render_template("admin/words.html", location=location, entries=entries, form=form, action=ActionForm(),
-                           count=len(local_words(db.session, location.id)))
+    entries = db.session.scalars(
+        select(LocalWord).where(LocalWord.location_id == location.id).order_by(LocalWord.word)
+    ).all()
+    return render_template(
+        "admin/words.html",
+        location=location,
+        entries=entries,
+        form=form,
+        action=ActionForm(),
+        count=len(local_words(db.session, location.id)),
+    )
 
 
 @bp.post("/words/<int:location_id>/<int:word_id>/remove")
@@ -56,7 +65,9 @@ def local_word_remove(location_id: int, word_id: int):
         abort(404)
     if ActionForm().validate():
         remove_word(db.session, entry)
-        record(db.session, current_user(), "local_word_removed", db.session.get_one(Location, location_id).name, now=now())
+        record(
+            db.session, current_user(), "local_word_removed", db.session.get_one(Location, location_id).name, now=now()
+        )
         db.session.commit()
     return redirect(url_for("admin.local_words_page", location_id=location_id))
 

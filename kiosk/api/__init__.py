@@ -1,4 +1,5 @@
 """The JSON API: /api/v1 for forms and submissions, /api/v1/kiosk for tablets."""
+
 from __future__ import annotations
 
 from flask import Flask, jsonify

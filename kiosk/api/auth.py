@@ -1,4 +1,5 @@
 """Device tokens on API requests, and the per-device rate limit."""
+
 from __future__ import annotations
 
 import math
@@ -40,19 +41,13 @@ def require_device() -> Device:
     return device
 
 
-def refuse_when_flooded(name: str, key: object, rate_per_minute: float, burst: float, field: str, message: str) -> None:
-    """Refuse with 429 and Retry-After when key has used up its share of the named limit."""
-    limits = current_app.extensions.setdefault("siifra_limits", {})
-    limiter = limits.setdefault(name, TokenBucket(rate_per_minute, burst))
-    wait = limiter.take(key)
-    if wait:
-        raise BadRequest(field, message, 429, "rate_limited", math.ceil(wait))
-
-
 def throttle(device_id: int) -> None:
-    """Refuse with 429 when one tablet sends faster than any person can tap."""
+    """Refuse with 429 and Retry-After when one tablet sends faster than any person can tap."""
     config = current_app.config
-    refuse_when_flooded(
-        "tablet", device_id, config["KIOSK_RATE_PER_MINUTE"], config["KIOSK_RATE_BURST"],
-        "Authorization", "Too many answers from this tablet; try again shortly.",
+    limiter = current_app.extensions.setdefault(
+        "siifra_tablet_limit", TokenBucket(config["KIOSK_RATE_PER_MINUTE"], config["KIOSK_RATE_BURST"])
     )
+    wait = limiter.take(device_id)
+    if wait:
+        message = "Too many answers from this tablet; try again shortly."
+        raise BadRequest("Authorization", message, 429, "rate_limited", math.ceil(wait))

@@ -1,4 +1,5 @@
 """Reading a JSON body without trusting it: size, syntax, depth and text are checked before use."""
+
 from __future__ import annotations
 
 import json

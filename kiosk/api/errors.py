@@ -1,4 +1,5 @@
 """The API's one error type: a status, the field at fault, and a message an integrator can act on."""
+
 from __future__ import annotations
 
 

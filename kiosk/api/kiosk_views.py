@@ -1,7 +1,8 @@
 """The tablet's API: pair with a code, then fetch what to show. Submissions use /api/v1/submissions."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Blueprint, current_app, jsonify
 
@@ -22,16 +23,20 @@ def pair_device():
     """Trade a one-time pairing code for the tablet's long-lived token."""
     code = json_object().get("code")
     if not isinstance(code, str) or not code.strip():
-        raise BadRequest("code", "Send the pairing code as {\"code\": \"ABCDE-FGHJK\"}.")
+        raise BadRequest("code", 'Send the pairing code as {"code": "ABCDE-FGHJK"}.')
     # No rate limit: kiosk/devices.py says why guessing a code is hopeless without one.
     begin_write(db.session)
     try:
-        device, token = pair(db.session, code, now=datetime.now(timezone.utc))
+        device, token = pair(db.session, code, now=datetime.now(UTC))
     except PairingFailed:
         raise BadRequest("code", "This pairing code is unknown, used or expired.", 404, "pairing_failed") from None
     db.session.commit()
     return (
-        jsonify(token=token, device={"id": device.id, "name": device.name}, location={"id": device.location.id, "name": device.location.name}),
+        jsonify(
+            token=token,
+            device={"id": device.id, "name": device.name},
+            location={"id": device.location.id, "name": device.location.name},
+        ),
         201,
     )
 
@@ -40,7 +45,7 @@ def pair_device():
 def config():
     """Return everything the tablet needs to run offline: its form, texts, timings and hours."""
     begin_write(db.session)  # notes the day the tablet was last seen
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     device = require_device()
     mark_seen(db.session, device, local_today(current_app.config["TIMEZONE"], now))
     try:

@@ -1,4 +1,5 @@
 """The OpenAPI 3.1 description of /api/v1."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -116,7 +117,10 @@ STORED = {
 
 
 def _error(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
 
 
 def openapi_document() -> dict[str, Any]:

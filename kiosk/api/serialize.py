@@ -1,4 +1,5 @@
 """JSON shapes of forms for the API and the kiosk."""
+
 from __future__ import annotations
 
 from typing import Any

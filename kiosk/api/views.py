@@ -1,9 +1,10 @@
 """The JSON API used by the tablet kiosk and by phones: /api/v1."""
+
 from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
@@ -75,7 +76,7 @@ def post_submission():
 def _submit(target: LinkTarget, given: Given) -> Stored:
     """Run the submission service, turning its refusals into errors an integrator can act on."""
     try:
-        return submit(db.session, target, given, now=datetime.now(timezone.utc), rules=Rules.from_config(current_app.config))
+        return submit(db.session, target, given, now=datetime.now(UTC), rules=Rules.from_config(current_app.config))
     except InvalidAnswer as error:
         raise BadRequest(error.field, error.message) from None
     except EmptySubmission:

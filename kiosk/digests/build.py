@@ -5,6 +5,7 @@ a second scheduler started by mistake, a second click or a retry finds it and do
 died half-way (status still "building" after STALE) may be taken over. The CLI, the staff pages and
 the scheduler all call build_due() or build().
 """
+
 from __future__ import annotations
 
 import uuid
@@ -15,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kiosk.database import rowcount
 from kiosk.digests.periods import Period, due_periods, parse_period
 from kiosk.digests.snapshot import gather
 from kiosk.models import Council, Digest, DigestDelivery, DigestStatus, DigestText, Role, User
@@ -34,8 +36,14 @@ class Built:
 
 def claim(session: Session, council: Council, period: Period, *, now: datetime) -> Digest | None:
     """Write the (council, period) record and commit it; None when it exists and is not a stale build."""
-    digest = Digest(council_id=council.id, period=period.label, first_day=period.first_day, last_day=period.last_day,
-                    status=DigestStatus.BUILDING, built_at=db_time(now))
+    digest = Digest(
+        council_id=council.id,
+        period=period.label,
+        first_day=period.first_day,
+        last_day=period.last_day,
+        status=DigestStatus.BUILDING,
+        built_at=db_time(now),
+    )
     session.add(digest)
     try:
         session.commit()
@@ -45,19 +53,27 @@ def claim(session: Session, council: Council, period: Period, *, now: datetime) 
     # Taken: only a build that has been "building" for long died half-way; one process takes it over.
     taken = session.execute(
         update(Digest)
-        .where(Digest.council_id == council.id, Digest.period == period.label, Digest.status == DigestStatus.BUILDING,
-               Digest.built_at < db_time(now - STALE))
+        .where(
+            Digest.council_id == council.id,
+            Digest.period == period.label,
+            Digest.status == DigestStatus.BUILDING,
+            Digest.built_at < db_time(now - STALE),
+        )
         .values(built_at=db_time(now))
     )
     session.commit()
-    if not getattr(taken, "rowcount", 0):
+    if not rowcount(taken):
         return None
     return session.scalars(select(Digest).where(Digest.council_id == council.id, Digest.period == period.label)).one()
 
 
-def build(session: Session, council: Council, period: Period, *, now: datetime, merged: list[str] | None = None) -> Built:
+def build(
+    session: Session, council: Council, period: Period, *, now: datetime, merged: list[str] | None = None
+) -> Built:
     """Build council's digest for period (once; building it again changes nothing) and queue its e-mails."""
-    existing = session.scalars(select(Digest).where(Digest.council_id == council.id, Digest.period == period.label)).first()
+    existing = session.scalars(
+        select(Digest).where(Digest.council_id == council.id, Digest.period == period.label)
+    ).first()
     if existing is not None and existing.status is not DigestStatus.BUILDING:
         return Built(existing, False)
     digest = claim(session, council, period, now=now)
@@ -82,19 +98,28 @@ def build(session: Session, council: Council, period: Period, *, now: datetime, 
 def _carried_in(session: Session, council: Council, period: Period) -> dict[int, date]:
     """Return the places the council's previous digest carried over, and from which day."""
     previous = session.scalars(
-        select(Digest).where(Digest.council_id == council.id, Digest.status == DigestStatus.READY,
-                             Digest.last_day < period.first_day).order_by(Digest.last_day.desc()).limit(1)
+        select(Digest)
+        .where(Digest.council_id == council.id, Digest.status == DigestStatus.READY, Digest.last_day < period.first_day)
+        .order_by(Digest.last_day.desc())
+        .limit(1)
     ).first()
     if previous is None or not previous.snapshot:
         return {}
-    return {entry["location_id"]: date.fromisoformat(entry["from"]) for entry in previous.snapshot.get("carried_forward", [])}
+    return {
+        entry["location_id"]: date.fromisoformat(entry["from"])
+        for entry in previous.snapshot.get("carried_forward", [])
+    }
 
 
 def queue_deliveries(session: Session, digest: Digest, *, now: datetime) -> int:
     """Queue one e-mail per member who wants digests by e-mail; return how many."""
     members = session.scalars(
-        select(User).where(User.council_id == digest.council_id, User.role == Role.COUNCIL, User.disabled_at.is_(None),
-                           User.digest_email.is_(True))
+        select(User).where(
+            User.council_id == digest.council_id,
+            User.role == Role.COUNCIL,
+            User.disabled_at.is_(None),
+            User.digest_email.is_(True),
+        )
     ).all()
     for member in members:
         session.add(DigestDelivery(digest_id=digest.id, user_id=member.id, next_attempt_at=db_time(now)))
@@ -132,8 +157,10 @@ def _build_council(session: Session, council: Council, *, now: datetime) -> list
 def _since(session: Session, council: Council) -> date:
     """Return the first day from which this council's periods count: the day after its latest digest, or its start."""
     latest = session.scalar(
-        select(Digest.last_day).where(Digest.council_id == council.id, Digest.status == DigestStatus.READY)
-        .order_by(Digest.last_day.desc()).limit(1)
+        select(Digest.last_day)
+        .where(Digest.council_id == council.id, Digest.status == DigestStatus.READY)
+        .order_by(Digest.last_day.desc())
+        .limit(1)
     )
     if latest is not None:
         return latest + timedelta(days=1)

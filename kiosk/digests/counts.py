@@ -3,6 +3,7 @@
 Each place is read over its own range of days: usually the digest's period, but longer for a place whose
 answers were carried over from an earlier digest because there were too few of them then.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -40,10 +41,12 @@ def _within(model: type[SubmissionTally] | type[AnswerTally], ranges: Ranges) ->
         by_range[span].append(location_id)
     if not by_range:
         return and_(model.location_id.is_(None), model.location_id.is_not(None))
-    return or_(*(
-        and_(model.location_id.in_(ids), model.period >= first, model.period <= last)
-        for (first, last), ids in by_range.items()
-    ))
+    return or_(
+        *(
+            and_(model.location_id.in_(ids), model.period >= first, model.period <= last)
+            for (first, last), ids in by_range.items()
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,9 @@ class Submissions:
 def submissions(session: Session, ranges: Ranges) -> Submissions:
     """Return the counted submissions of these places, each in its range."""
     rows = session.execute(
-        select(SubmissionTally.location_id, SubmissionTally.channel, SubmissionTally.burst, func.sum(SubmissionTally.count))
+        select(
+            SubmissionTally.location_id, SubmissionTally.channel, SubmissionTally.burst, func.sum(SubmissionTally.count)
+        )
         .where(_within(SubmissionTally, ranges))
         .group_by(SubmissionTally.location_id, SubmissionTally.channel, SubmissionTally.burst)
     )
@@ -77,14 +82,23 @@ def submissions(session: Session, ranges: Ranges) -> Submissions:
     return Submissions(dict(by_location), burst)
 
 
-def location_table(current: Submissions, rows: list[int], names: dict[int, str], merged: list[int], k: int,
-                   others: str, earlier: dict[str, Submissions | None]) -> dict[str, Any]:
+def location_table(
+    current: Submissions,
+    rows: list[int],
+    names: dict[int, str],
+    merged: list[int],
+    *,
+    k: int,
+    others: str,
+    earlier: dict[str, Submissions | None],
+) -> dict[str, Any]:
     """Return submissions per place (small places merged into one row), with changes, and per channel.
 
     Every row holds k or more (the caller merges or carries over smaller places), so the place counts and
     their total are shown. Channels split them further: shown only if the split hides nothing, because a
     hidden channel count could be worked out from a shown place total.
     """
+
     def row_count(data: Submissions, row: int) -> int:
         return sum(data.total(loc) for loc in merged) if row == OTHERS else data.total(row)
 
@@ -99,15 +113,23 @@ def location_table(current: Submissions, rows: list[int], names: dict[int, str],
     out = []
     for index, row in enumerate(rows):
         count = row_count(current, row)
-        out.append({
-            "name": others if row == OTHERS else names[row],
-            "submissions": count,
-            "channels": {c: cell_json(cell) for c, cell in zip(channels, table.cells[index], strict=True)} if split_shown else None,
-            "merged": [names[loc] for loc in merged] if row == OTHERS else [],
-            "change": _change(count, earlier["before"], row, merged, k),
-            "change_year": _change(count, earlier["year"], row, merged, k),
-        })
-    return {"rows": out, "channels": channels if split_shown else None, "total": sum(row_count(current, r) for r in rows)}
+        out.append(
+            {
+                "name": others if row == OTHERS else names[row],
+                "submissions": count,
+                "channels": {c: cell_json(cell) for c, cell in zip(channels, table.cells[index], strict=True)}
+                if split_shown
+                else None,
+                "merged": [names[loc] for loc in merged] if row == OTHERS else [],
+                "change": _change(count, earlier["before"], row, merged, k),
+                "change_year": _change(count, earlier["year"], row, merged, k),
+            }
+        )
+    return {
+        "rows": out,
+        "channels": channels if split_shown else None,
+        "total": sum(row_count(current, r) for r in rows),
+    }
 
 
 def _change(now: int, data: Submissions | None, row: int, merged: list[int], k: int) -> int | None:
@@ -130,7 +152,9 @@ class QuestionGroup:
 def question_groups(session: Session, ranges: Ranges) -> list[QuestionGroup]:
     """Return the questions answered at these places in their ranges, in form and position order."""
     ids = list(session.scalars(select(AnswerTally.question_id).distinct().where(_within(AnswerTally, ranges))))
-    versions = dict(session.execute(select(Question.id, Question.form_version_id).where(Question.id.in_(ids))).all())
+    rows = session.execute(select(Question.id, Question.form_version_id).where(Question.id.in_(ids))).tuples()
+    # Not dict(rows): a Result has keys(), so dict() would read it as a mapping.
+    versions = {question_id: version_id for question_id, version_id in rows}  # noqa: C416
     groups: dict[tuple[str, str, tuple[str, ...]], list[tuple[tuple[int, int], QuestionView]]] = defaultdict(list)
     for version_id in sorted(set(versions.values())):
         view = published_view(session, version_id)
@@ -155,26 +179,43 @@ def answer_counts(session: Session, ids: list[int], ranges: Ranges) -> dict[int,
     return out
 
 
-def question_json(session: Session, group: QuestionGroup, counts: dict[int, dict[int, int]], *, k: int, lang: str,
-                  before: dict[int, dict[int, int]] | None) -> dict[str, Any]:
+def question_json(
+    session: Session,
+    group: QuestionGroup,
+    counts: dict[int, dict[int, int]],
+    *,
+    k: int,
+    lang: str,
+    before: dict[int, dict[int, int]] | None,
+) -> dict[str, Any]:
     """Return one question's suppressed distribution, its mean where it means something, and the change."""
     options, keyed, respondents = _options(session, group, counts, lang)
     q = group.question
     if q.kind is QuestionKind.MULTIPLE_CHOICE:
         dist = suppress_multiple_choice(list(options), keyed, respondents, k=k)
     else:
-        values = {key: float(key) for key in options} if q.kind in (QuestionKind.SMILEY, QuestionKind.SCALE, QuestionKind.YES_NO) else None
+        values = (
+            {key: float(key) for key in options}
+            if q.kind in (QuestionKind.SMILEY, QuestionKind.SCALE, QuestionKind.YES_NO)
+            else None
+        )
         dist = suppress_distribution(list(options), keyed, k=k, values=values)
     shown = distribution_json(dist, lambda key: options[key])
+    n = cell_json(dist.n)
     return {
-        "text": pick(q.text, lang), "kind": q.kind.value, **shown, "n": shown["n"]["count"],
-        "n_suppressed": shown["n"].get("suppressed"),
+        "text": pick(q.text, lang),
+        "kind": q.kind.value,
+        **shown,
+        "n": n["count"],
+        "n_suppressed": n.get("suppressed"),
         "mean_before": _mean_before(session, group, before, k, lang) if dist.mean is not None else None,
         "scale": [q.scale_min, q.scale_max] if q.kind is QuestionKind.SCALE else None,
     }
 
 
-def _options(session: Session, group: QuestionGroup, counts: dict[int, dict[int, int]], lang: str) -> tuple[dict[int, str], dict[int, int], int]:
+def _options(
+    session: Session, group: QuestionGroup, counts: dict[int, dict[int, int]], lang: str
+) -> tuple[dict[int, str], dict[int, int], int]:
     """Return the group's options {key: label}, counts per key, and respondents.
 
     Choices are keyed by their position, so that versions of a form count together; smileys, scales and
@@ -185,7 +226,8 @@ def _options(session: Session, group: QuestionGroup, counts: dict[int, dict[int,
     key_of: dict[int, int] | None = None
     if q.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
         labels = {o.position: pick(o.label, lang) for o in q.options}
-        key_of = dict(session.execute(select(Option.id, Option.position).where(Option.question_id.in_(group.ids))).all())
+        rows = session.execute(select(Option.id, Option.position).where(Option.question_id.in_(group.ids))).tuples()
+        key_of = {option_id: position for option_id, position in rows}  # noqa: C416 (a Result has keys())
     elif q.kind is QuestionKind.YES_NO:
         labels = {1: _yes_no(lang, True), 0: _yes_no(lang, False)}
     elif q.kind is QuestionKind.SMILEY:
@@ -206,7 +248,9 @@ def _yes_no(lang: str, yes: bool) -> str:
     return {"nb": ("Nei", "Ja"), "nn": ("Nei", "Ja"), "en": ("No", "Yes")}.get(lang, ("Nei", "Ja"))[int(yes)]
 
 
-def _mean_before(session: Session, group: QuestionGroup, before: dict[int, dict[int, int]] | None, k: int, lang: str) -> float | None:
+def _mean_before(
+    session: Session, group: QuestionGroup, before: dict[int, dict[int, int]] | None, k: int, lang: str
+) -> float | None:
     """Return the question's mean in the period before, when it was shown then (nothing hidden)."""
     if not before:
         return None

@@ -6,6 +6,7 @@ the period has closed ("mon 08:00"; monthly "1 08:00", the day of the month). A 
 digests are due; each covers the whole ISO weeks that closed since the one before. A period with too
 few answers merges with the next, and the label then names both ends: 2026-W47–W48.
 """
+
 from __future__ import annotations
 
 import re
@@ -50,14 +51,20 @@ class Period:
             return month_of(self.first_day - timedelta(days=1))
         days = (self.last_day - self.first_day).days + 1
         first = self.first_day - timedelta(days=days)
-        return Period(first, self.first_day - timedelta(days=1), _weeks_label(first, self.first_day - timedelta(days=1)))
+        return Period(
+            first, self.first_day - timedelta(days=1), _weeks_label(first, self.first_day - timedelta(days=1))
+        )
 
     def year_before(self) -> Period:
         """Return the same period a year earlier (the same ISO weeks, or the same month)."""
         if _MONTH.match(self.label):
             return month_of(date(self.first_day.year - 1, self.first_day.month, 1))
         first = _monday(self.first_day.isocalendar().year - 1, min(self.first_day.isocalendar().week, 52))
-        return Period(first, first + (self.last_day - self.first_day), _weeks_label(first, first + (self.last_day - self.first_day)))
+        return Period(
+            first,
+            first + (self.last_day - self.first_day),
+            _weeks_label(first, first + (self.last_day - self.first_day)),
+        )
 
 
 def _monday(year: int, week: int) -> date:
@@ -111,7 +118,9 @@ def check_cadence(cadence: str, send: str) -> None:
         if not match:
             raise ValueError('send must be a day and a time, e.g. "mon 08:00" (weekly) or "1 08:00" (monthly)')
         if (cadence == "weekly") != (match[1] in WEEKDAYS):
-            raise ValueError('a weekly digest is sent on a weekday ("mon 08:00"); a monthly one on a day of the month ("1 08:00")')
+            raise ValueError(
+                'a weekly digest is sent on a weekday ("mon 08:00"); a monthly one on a day of the month ("1 08:00")'
+            )
         return
     CronTrigger.from_crontab(cadence, timezone=OSLO)
 
@@ -135,7 +144,8 @@ def due_periods(cadence: str, send: str, *, since: date, now: datetime) -> list[
 
 def _due_weeks(send: str, since: date, now: datetime) -> list[tuple[Period, datetime]]:
     weekday = WEEKDAYS.index(_SEND.match(send)[1])  # type: ignore[index]
-    out, period = [], week_of(since)
+    out: list[tuple[Period, datetime]] = []
+    period = week_of(since)
     if period.first_day < since:
         period = week_of(period.last_day + timedelta(days=1))
     while True:
@@ -149,7 +159,8 @@ def _due_weeks(send: str, since: date, now: datetime) -> list[tuple[Period, date
 
 def _due_months(send: str, since: date, now: datetime) -> list[tuple[Period, datetime]]:
     day_of_month = int(_SEND.match(send)[1])  # type: ignore[index]
-    out, period = [], month_of(since)
+    out: list[tuple[Period, datetime]] = []
+    period = month_of(since)
     if period.first_day < since:
         period = month_of(period.last_day + timedelta(days=1))
     while True:
@@ -163,7 +174,9 @@ def _due_months(send: str, since: date, now: datetime) -> list[tuple[Period, dat
 def _due_cron(cadence: str, since: date, now: datetime) -> list[tuple[Period, datetime]]:
     trigger = CronTrigger.from_crontab(cadence, timezone=OSLO)
     out: list[tuple[Period, datetime]] = []
-    start = week_of(since).first_day if week_of(since).first_day >= since else week_of(since).last_day + timedelta(days=1)
+    start = (
+        week_of(since).first_day if week_of(since).first_day >= since else week_of(since).last_day + timedelta(days=1)
+    )
     moment = trigger.get_next_fire_time(None, datetime.combine(start, time(0), tzinfo=OSLO))
     while moment is not None and moment <= now:
         last_closed = week_of(moment.astimezone(OSLO).date()).first_day - timedelta(days=1)

@@ -6,6 +6,7 @@ reason beside it. A place with fewer than k submissions is merged with the other
 the digest says so), so that no place is ever shown with fewer than k. The snapshot is in the council's
 language, so it renders the same every time.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -26,8 +27,14 @@ from kiosk.reporting.suppression import cell_json, one_count, text_visible
 SCHEMA = 1
 
 
-def gather(session: Session, council: Council, period: Period, *, merged: Sequence[str] = (),
-           carried_in: Mapping[int, date] | None = None) -> dict[str, Any] | None:
+def gather(
+    session: Session,
+    council: Council,
+    period: Period,
+    *,
+    merged: Sequence[str] = (),
+    carried_in: Mapping[int, date] | None = None,
+) -> dict[str, Any] | None:
     """Return the digest of council for period, or None when it has fewer than k submissions in all."""
     k, lang = council.k, council.language
     names = {loc.id: loc.name for loc in council.locations}
@@ -44,15 +51,20 @@ def gather(session: Session, council: Council, period: Period, *, merged: Sequen
     rows = [*big, *([counts.OTHERS] if merge else [])]
     earlier = {"before": _earlier(session, period.before(), big), "year": _earlier(session, period.year_before(), big)}
     with force_locale(lang):
-        locations = counts.location_table(current, rows, names, merge, k, _("Andre steder"), earlier)
-        questions = _questions(session, shown, period, big, k, lang)
-        free = _free_text(session, council, names, [loc for loc in big if text_visible(current.total(loc), k)], period, lang)
+        locations = counts.location_table(current, rows, names, merge, k=k, others=_("Andre steder"), earlier=earlier)
+        questions = _questions(session, shown, period, big, k=k, lang=lang)
+        visible = [loc for loc in big if text_visible(current.total(loc), k)]
+        free = _free_text(session, council, names, visible, period, lang=lang)
     return {
         "schema": SCHEMA,
         "council": council.name,
         "language": lang,
-        "period": {"label": period.label, "start": period.first_day.isoformat(), "end": period.last_day.isoformat(),
-                   "weeks": period.weeks},
+        "period": {
+            "label": period.label,
+            "start": period.first_day.isoformat(),
+            "end": period.last_day.isoformat(),
+            "weeks": period.weeks,
+        },
         "k": k,
         "total": locations["total"],
         "locations": locations["rows"],
@@ -61,9 +73,13 @@ def gather(session: Session, council: Council, period: Period, *, merged: Sequen
         "themes": free["themes"],
         "urgent": cell_json(one_count(_urgent(session, list(shown), period), k)),
         "burst": cell_json(one_count(current.burst, k)),
-        "carried_over": _carried_over(free["carried_over"], {names[loc]: start for loc, start in carried_in.items()
-                                                            if loc in shown and start < period.first_day}),
-        "carried_forward": [{"location_id": loc, "location": names[loc], "from": ranges[loc][0].isoformat()} for loc in carry],
+        "carried_over": _carried_over(
+            free["carried_over"],
+            {names[loc]: start for loc, start in carried_in.items() if loc in shown and start < period.first_day},
+        ),
+        "carried_forward": [
+            {"location_id": loc, "location": names[loc], "from": ranges[loc][0].isoformat()} for loc in carry
+        ],
         "held_back": sorted(names[loc] for loc in names if loc not in big and loc in set(small)),
         "merged": {"locations": [names[loc] for loc in merge], "periods": list(merged)},
         # "You said, we did": filled in from the ledger once it exists (kiosk/ledger).
@@ -74,26 +90,32 @@ def gather(session: Session, council: Council, period: Period, *, merged: Sequen
 
 def _carried_over(text_from: dict[str, date], counts_from: dict[str, date]) -> list[dict[str, str]]:
     """Return, per place, the week from which answers or text were carried into this digest."""
-    places = {name: min(day for day in (text_from.get(name), counts_from.get(name)) if day) for name in {*text_from, *counts_from}}
+    places = {
+        name: min(day for day in (text_from.get(name), counts_from.get(name)) if day)
+        for name in {*text_from, *counts_from}
+    }
     return [{"location": name, "from": week_of(day).label} for name, day in sorted(places.items())]
 
 
 def _earlier(session: Session, earlier: Period, places: list[int]) -> counts.Submissions | None:
-    data = counts.submissions(session, {loc: (earlier.first_day, earlier.last_day) for loc in places})
+    data = counts.submissions(session, dict.fromkeys(places, (earlier.first_day, earlier.last_day)))
     return data if data.by_location else None
 
 
-def _questions(session: Session, ranges: counts.Ranges, period: Period, big: list[int], k: int, lang: str) -> list[dict[str, Any]]:
+def _questions(
+    session: Session, ranges: counts.Ranges, period: Period, big: list[int], *, k: int, lang: str
+) -> list[dict[str, Any]]:
     groups = counts.question_groups(session, ranges)
     question_ids = [i for g in groups for i in g.ids]
     now = counts.answer_counts(session, question_ids, ranges)
     before = period.before()
-    earlier = counts.answer_counts(session, question_ids, {loc: (before.first_day, before.last_day) for loc in big})
+    earlier = counts.answer_counts(session, question_ids, dict.fromkeys(big, (before.first_day, before.last_day)))
     return [counts.question_json(session, group, now, k=k, lang=lang, before=earlier) for group in groups]
 
 
-def _free_text(session: Session, council: Council, names: dict[int, str], visible: list[int], period: Period,
-               lang: str) -> dict[str, Any]:
+def _free_text(
+    session: Session, council: Council, names: dict[int, str], visible: list[int], period: Period, *, lang: str
+) -> dict[str, Any]:
     """Return themes of the text that may be shown, and text carried over from earlier periods."""
     shown = texts.released_texts(session, visible, texts.carry_from(period), period.last_day, not_shown_to=council.id)
     before = period.before()
@@ -113,7 +135,17 @@ def _free_text(session: Session, council: Council, names: dict[int, str], visibl
 def _urgent(session: Session, location_ids: list[int], period: Period) -> int:
     """Return how many texts in the period had words suggesting someone was in danger (never which)."""
     low, high = id_range(period.first_day, period.last_day)
-    return int(session.scalar(
-        select(func.count()).select_from(FreeText).join(Submission, Submission.id == FreeText.submission_id)
-        .where(FreeText.id >= low, FreeText.id < high, FreeText.urgent.is_(True), Submission.location_id.in_(location_ids))
-    ) or 0)
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(FreeText)
+            .join(Submission, Submission.id == FreeText.submission_id)
+            .where(
+                FreeText.id >= low,
+                FreeText.id < high,
+                FreeText.urgent.is_(True),
+                Submission.location_id.in_(location_ids),
+            )
+        )
+        or 0
+    )

@@ -4,6 +4,7 @@ Text from a location is shown only when that location has at least k submissions
 Text held back that way is carried over: a later digest shows it once the location has k submissions in
 that digest's period (for up to CARRY_WEEKS weeks back), and says where it came from.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,8 +39,9 @@ class Text:
     period: date
 
 
-def released_texts(session: Session, location_ids: Sequence[int], first: date, last: date, *,
-                   not_shown_to: int | None = None) -> list[Text]:
+def released_texts(
+    session: Session, location_ids: Sequence[int], first: date, last: date, *, not_shown_to: int | None = None
+) -> list[Text]:
     """Return released text from these locations in the periods starting first..last.
 
     With not_shown_to, only text that council's digests have not shown yet.
@@ -48,14 +50,22 @@ def released_texts(session: Session, location_ids: Sequence[int], first: date, l
     query = (
         select(FreeText.id, FreeText.text, Submission.location_id, FreeText.quote)
         .join(Submission, Submission.id == FreeText.submission_id)
-        .where(FreeText.id >= low, FreeText.id < high, FreeText.status == TextStatus.RELEASED,
-               Submission.location_id.in_(location_ids))
+        .where(
+            FreeText.id >= low,
+            FreeText.id < high,
+            FreeText.status == TextStatus.RELEASED,
+            Submission.location_id.in_(location_ids),
+        )
         .order_by(FreeText.id)
     )
     if not_shown_to is not None:
-        query = query.where(~exists().where(
-            DigestText.free_text_id == FreeText.id, DigestText.digest_id == Digest.id, Digest.council_id == not_shown_to
-        ))
+        query = query.where(
+            ~exists().where(
+                DigestText.free_text_id == FreeText.id,
+                DigestText.digest_id == Digest.id,
+                Digest.council_id == not_shown_to,
+            )
+        )
     rows = session.execute(query)
     return [Text(row[0], row[1], row[2], row[3], period_of(row[0])) for row in rows]
 
@@ -76,7 +86,7 @@ def _matches(words: list[str], keyword: str) -> bool:
         return False
     prefix = keyword.endswith("*")
     for start in range(len(words) - len(wanted) + 1):
-        window = words[start:start + len(wanted)]
+        window = words[start : start + len(wanted)]
         if window[:-1] == wanted[:-1] and (window[-1].startswith(wanted[-1]) if prefix else window[-1] == wanted[-1]):
             return True
     return False
@@ -88,7 +98,9 @@ def themes_of(text: str, themes: Iterable[Theme]) -> list[Theme]:
     return [t for t in themes if any(_matches(words, kw) for kws in (t.keywords or {}).values() for kw in kws)]
 
 
-def theme_groups(texts: Sequence[Text], earlier: Sequence[Text], themes: Sequence[Theme], lang: str, none_label: str) -> list[dict[str, Any]]:
+def theme_groups(
+    texts: Sequence[Text], earlier: Sequence[Text], themes: Sequence[Theme], lang: str, none_label: str
+) -> list[dict[str, Any]]:
     """Return themes with their count, the change from the period before, quotes and all texts; then "no theme"."""
     now_found = {t.id: themes_of(t.text, themes) for t in texts}
     before_found = {t.id: themes_of(t.text, themes) for t in earlier}
@@ -98,13 +110,15 @@ def theme_groups(texts: Sequence[Text], earlier: Sequence[Text], themes: Sequenc
         before = sum(1 for t in earlier if _belongs(before_found[t.id], theme))
         if not members and not before:
             continue
-        groups.append({
-            "name": pick(theme.name, lang) if theme else none_label,
-            "count": len(members),
-            "change": len(members) - before if earlier else None,
-            "quotes": [t.text for t in members if t.quote][:QUOTES_PER_THEME],
-            "texts": [t.text for t in members],
-        })
+        groups.append(
+            {
+                "name": pick(theme.name, lang) if theme else none_label,
+                "count": len(members),
+                "change": len(members) - before if earlier else None,
+                "quotes": [t.text for t in members if t.quote][:QUOTES_PER_THEME],
+                "texts": [t.text for t in members],
+            }
+        )
     return groups
 
 

@@ -1,8 +1,10 @@
 """All models, importable from one place."""
+
 from kiosk.models.base import Base
 from kiosk.models.devices import Device
 from kiosk.models.forms import Form, FormVersion, Option, Question, QuestionKind
 from kiosk.models.links import ShortLink
+from kiosk.models.locations import Location, LocationKind
 from kiosk.models.moderation import FreeText, HideReason, LocalWord, Setting, TextStatus
 from kiosk.models.reporting import (
     AnswerTally,
@@ -14,44 +16,43 @@ from kiosk.models.reporting import (
     SubmissionTally,
     Theme,
 )
-from kiosk.models.locations import Location, LocationKind
 from kiosk.models.staff import AuditEvent, Council, Invitation, LoginThrottle, RecoveryCode, Role, StaffSession, User
 from kiosk.models.submissions import Answer, IdempotencyKey, Submission
 
 __all__ = [
     "Answer",
     "AnswerTally",
+    "AuditEvent",
+    "Base",
+    "Council",
     "DeliveryStatus",
+    "Device",
     "Digest",
     "DigestDelivery",
     "DigestStatus",
     "DigestText",
-    "SubmissionTally",
-    "Theme",
-    "AuditEvent",
-    "Council",
-    "Invitation",
-    "LoginThrottle",
-    "RecoveryCode",
-    "Role",
-    "StaffSession",
-    "User",
-    "Base",
-    "Device",
     "Form",
+    "FormVersion",
     "FreeText",
     "HideReason",
-    "LocalWord",
-    "Setting",
-    "TextStatus",
-    "FormVersion",
     "IdempotencyKey",
+    "Invitation",
+    "LocalWord",
     "Location",
     "LocationKind",
+    "LoginThrottle",
     "Option",
     "Question",
     "QuestionKind",
+    "RecoveryCode",
+    "Role",
+    "Setting",
     "ShortLink",
+    "StaffSession",
     "Submission",
+    "SubmissionTally",
+    "TextStatus",
+    "Theme",
+    "User",
 ]
 from kiosk.models import immutability  # noqa: F401  (registers the guard)

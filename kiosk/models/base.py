@@ -1,4 +1,5 @@
 """Declarative base with a naming convention, so every constraint has a stable name in migrations."""
+
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 

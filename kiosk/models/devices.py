@@ -1,4 +1,5 @@
 """Tablets paired to a location; the server keeps only hashes of their codes and tokens."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -1,4 +1,5 @@
 """Forms, their immutable published versions, questions and answer options."""
+
 from __future__ import annotations
 
 import enum

@@ -1,4 +1,5 @@
 """Refuse any change to a published form version, so that old answers keep their meaning."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """Short links: the code on a poster that leads to one form at one location."""
+
 from __future__ import annotations
 
 from datetime import datetime

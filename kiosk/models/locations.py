@@ -1,15 +1,15 @@
 """Places where people give feedback: day centres, activity houses, housing units."""
+
 from __future__ import annotations
 
 import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, false
-
-from kiosk.models.types import str_enum
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kiosk.models.base import Base
+from kiosk.models.types import str_enum
 
 
 class LocationKind(enum.StrEnum):

@@ -5,6 +5,7 @@ the text as typed is kept only sealed (encrypted, kiosk/encryption.py) for moder
 is moderated or a few days have passed. Ids work like submissions' (kiosk/ids.py): the period, then
 random, so the queue's order (by id) is period first and a random order within it, never arrival.
 """
+
 from __future__ import annotations
 
 import enum

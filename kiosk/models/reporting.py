@@ -3,6 +3,7 @@
 Counts hold nothing but numbers per period and place. A digest is built once, when its period has
 closed, and never changes afterwards: it is what the council read, even if data changes later.
 """
+
 from __future__ import annotations
 
 import enum

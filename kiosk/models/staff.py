@@ -2,6 +2,7 @@
 
 These tables describe staff and what staff did. Nothing here refers to a respondent.
 """
+
 from __future__ import annotations
 
 import enum

@@ -13,11 +13,12 @@ foreign key without an index would make SQLite scan every answer whenever a draf
 The keys to submission are deferrable and do not cascade, so that kiosk/storage.py can rewrite a
 closed period on PostgreSQL in one transaction; deleting goes through kiosk/storage.py as well.
 """
+
 from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ForeignKey, SmallInteger, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -28,8 +29,8 @@ from kiosk.models.types import UuidBytes
 if TYPE_CHECKING:
     from kiosk.models.moderation import FreeText
 
-WITHOUT_ROWID = {"sqlite_with_rowid": False}
-DEFERRED = {"deferrable": True, "initially": "DEFERRED"}
+WITHOUT_ROWID: dict[str, Any] = {"sqlite_with_rowid": False}
+DEFERRED: dict[str, Any] = {"deferrable": True, "initially": "DEFERRED"}
 
 
 class Submission(Base):

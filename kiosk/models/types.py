@@ -1,10 +1,10 @@
 """Column types shared by the models."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any
-
 import uuid
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Enum, LargeBinary
 from sqlalchemy.dialects import postgresql
@@ -74,4 +74,4 @@ def db_time(moment: datetime) -> datetime:
     """Return a moment as stored: naive UTC, the same on SQLite and PostgreSQL."""
     if moment.tzinfo is None:
         return moment
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.astimezone(UTC).replace(tzinfo=None)

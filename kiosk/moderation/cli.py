@@ -1,8 +1,9 @@
 """flask --app kiosk text scrub | moderation notify | retention run."""
+
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import click
 from flask import current_app
@@ -21,7 +22,7 @@ retention_cli = AppGroup("retention", help="Delete what is past its time.")
 
 
 def _today() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @text_cli.command("scrub")

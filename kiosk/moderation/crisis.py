@@ -141,8 +141,7 @@ def _matches_at(words: list[str], i: int, phrase: _Phrase) -> bool:
     if i + len(phrase) > len(words):
         return False
     return all(
-        words[i + k].startswith(stem) if goes_on else words[i + k] == stem
-        for k, (stem, goes_on) in enumerate(phrase)
+        words[i + k].startswith(stem) if goes_on else words[i + k] == stem for k, (stem, goes_on) in enumerate(phrase)
     )
 
 

@@ -97,9 +97,7 @@ def _national_ids(text: str) -> list[_Find]:
             j = max(j, i + 1)
             while j < len(groups) and bounds[j] - bounds[i] < 11:
                 j += 1  # j only moves forward: linear in the number of groups
-            if bounds[j] - bounds[i] == 11 and _is_national_id(
-                digits[bounds[i] : bounds[j]], bounds[i : j + 1]
-            ):
+            if bounds[j] - bounds[i] == 11 and _is_national_id(digits[bounds[i] : bounds[j]], bounds[i : j + 1]):
                 finds.append((groups[i][0], groups[j - 1][1], "national_id"))
                 i = j
             else:
@@ -203,9 +201,7 @@ _STREET_CAPITALISED = (
     r"plass(?:en)?|torg(?:et)?|stien|bakken|svingen|kroken|ringen|tunet|løkka|brygg(?:a|e|en)|kaia|kaien|lia"
     r"|lien|haugen|åsen|jordet|parken|terrasse|vollen|høgda|myra|stranda|berget|enga|engen|lunden|marka|tråkket"
 )
-_STREET_WORD = (
-    r"gate|gata|gaten|gt\.|vei|veien|veg|vegen|vn\.|allé|alle|alléen|plass|plassen|torg|torget|terrasse"
-)
+_STREET_WORD = r"gate|gata|gaten|gt\.|vei|veien|veg|vegen|vn\.|allé|alle|alléen|plass|plassen|torg|torget|terrasse"
 _NOT_HOUSE_NUMBER_AFTER = (
     r"km|m|meter|min|minutt|minutter|time|timer|ganger|gonger|gang|kr|kroner|prosent|år|dager|dagar|uker|veker"
     r"|personer|stk|mil"
@@ -313,9 +309,7 @@ def redact_more(scrubbed: Scrubbed, phrase: str, kind: str) -> Scrubbed:
     taken = bytearray(len(scrubbed.text))
     for r in scrubbed.redactions:
         taken[r.start : r.end] = b"\x01" * (r.end - r.start)
-    edits: list[tuple[int, int, str | None, str]] = [
-        (r.start, r.end, r.kind, r.original) for r in scrubbed.redactions
-    ]
+    edits: list[tuple[int, int, str | None, str]] = [(r.start, r.end, r.kind, r.original) for r in scrubbed.redactions]
     for match in pattern.finditer(scrubbed.text):
         if taken.find(1, match.start(), match.end()) == -1:
             edits.append((match.start(), match.end(), kind, match.group()))
@@ -327,8 +321,5 @@ def reveal(scrubbed: Scrubbed, index: int) -> Scrubbed:
     if not -len(scrubbed.redactions) <= index < len(scrubbed.redactions):
         raise IndexError(f"no redaction {index}: this text has {len(scrubbed.redactions)}")
     index %= len(scrubbed.redactions)
-    edits = [
-        (r.start, r.end, None if i == index else r.kind, r.original)
-        for i, r in enumerate(scrubbed.redactions)
-    ]
+    edits = [(r.start, r.end, None if i == index else r.kind, r.original) for i, r in enumerate(scrubbed.redactions)]
     return _rebuild(scrubbed.text, edits)

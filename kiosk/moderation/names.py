@@ -36,9 +36,7 @@ def _patterns() -> SimpleNamespace:
         intros.setdefault(phrase[0], []).append(phrase)
         if entry.endswith("*"):
             strong.add(phrase)
-    words: dict[str, object] = {
-        name: frozenset(entries) for name, entries in sections.items() if name != "intros"
-    }
+    words: dict[str, object] = {name: frozenset(entries) for name, entries in sections.items() if name != "intros"}
     words["noun_endings"] = tuple(sections["noun_endings"])
     return SimpleNamespace(**words, intros=intros, strong_intros=frozenset(strong))
 
@@ -130,9 +128,7 @@ def _tokens(text: str) -> list[_Token]:
         given, sur, ordinary = _lookup(lower)
         if not (given or sur) and cap and not first and _surname_shaped(lower):
             sur = lower not in stop
-        tokens.append(
-            _Token(match.start(), match.end(), lower, gap, cap, first, given, sur, ordinary, lower in stop)
-        )
+        tokens.append(_Token(match.start(), match.end(), lower, gap, cap, first, given, sur, ordinary, lower in stop))
         end, previous = match.end(), lower
     return tokens
 
@@ -231,9 +227,7 @@ def _mark_neighbours(tokens: list[_Token], marks: list[bool]) -> None:
                         (a.given or initial) and not b.known and b.cap and not b.stop
                     )
                 elif marks[i + 1] and not marks[i]:
-                    marks[i] = (a.ordinary and _joins(b, a)) or (
-                        b.surname and not a.known and a.cap and not a.stop
-                    )
+                    marks[i] = (a.ordinary and _joins(b, a)) or (b.surname and not a.known and a.cap and not a.stop)
                 elif not marks[i] and a.ordinary and a.given and a.cap and b.cap and not b.known:
                     marks[i] = marks[i + 1] = not b.stop  # "Dag Solstad", "Liv Ullmann"
 
@@ -243,13 +237,7 @@ def _mark_linked(tokens: list[_Token], marks: list[bool], i: int, k: int) -> Non
     excluded = _patterns().and_excluded
     for name, other in ((i, k), (k, i)):
         a, b = tokens[name], tokens[other]
-        if (
-            marks[name]
-            and (a.strong or b.cap)
-            and not marks[other]
-            and b.ordinary
-            and b.lower not in excluded
-        ):
+        if marks[name] and (a.strong or b.cap) and not marks[other] and b.ordinary and b.lower not in excluded:
             marks[other] = b.cap or not a.cap
 
 

@@ -3,6 +3,7 @@
 Urgent text (crisis words) is announced at once, as a count; other waiting text at most once a day.
 The scheduler runs notify() every few minutes; `flask --app kiosk moderation notify` does the same by hand.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -10,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask_babel import force_locale, gettext as _, ngettext
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -60,39 +62,52 @@ def notify(session: Session, *, today: date, config: Mapping[str, Any]) -> Sent:
 def _urgent_not_announced(session: Session) -> list[Any]:
     return list(
         session.scalars(
-            select(FreeText.id).where(FreeText.urgent.is_(True), FreeText.alerted.is_(False), FreeText.status.in_(WAITING))
+            select(FreeText.id).where(
+                FreeText.urgent.is_(True), FreeText.alerted.is_(False), FreeText.status.in_(WAITING)
+            )
         )
     )
 
 
 def _urgent_mail(moderator: User, count: int) -> mail.Mail:
     with force_locale("nb"):
-        subject = ngettext("Si ifra: %(num)d svar kan handle om noen i fare", "Si ifra: %(num)d svar kan handle om noen i fare", count)
-        text = "\n\n".join([
-            _("Hei %(name)s,", name=moderator.name),
-            ngettext(
-                "%(num)d nytt fritekstsvar har ord som kan tyde på at noen er i fare. Det ligger øverst i køen.",
-                "%(num)d nye fritekstsvar har ord som kan tyde på at noen er i fare. De ligger øverst i køen.",
-                count,
-            ),
-            _("Vi sender aldri selve teksten på e-post. Les den her: %(link)s", link=public_url("/admin/moderation")),
-            _("Si ifra"),
-        ])
+        subject = ngettext(
+            "Si ifra: %(num)d svar kan handle om noen i fare", "Si ifra: %(num)d svar kan handle om noen i fare", count
+        )
+        text = "\n\n".join(
+            [
+                _("Hei %(name)s,", name=moderator.name),
+                ngettext(
+                    "%(num)d nytt fritekstsvar har ord som kan tyde på at noen er i fare. Det ligger øverst i køen.",
+                    "%(num)d nye fritekstsvar har ord som kan tyde på at noen er i fare. De ligger øverst i køen.",
+                    count,
+                ),
+                _(
+                    "Vi sender aldri selve teksten på e-post. Les den her: %(link)s",
+                    link=public_url("/admin/moderation"),
+                ),
+                _("Si ifra"),
+            ]
+        )
     return mail.Mail(to=moderator.email, subject=subject, text=text + "\n")
 
 
 def _reminder_mail(moderator: User, count: int) -> mail.Mail:
     with force_locale("nb"):
-        subject = ngettext("Si ifra: %(num)d svar venter på moderering", "Si ifra: %(num)d svar venter på moderering", count)
-        text = "\n\n".join([
-            _("Hei %(name)s,", name=moderator.name),
-            ngettext(
-                "%(num)d fritekstsvar venter på at noen leser det før brukerrådet kan se det.",
-                "%(num)d fritekstsvar venter på at noen leser dem før brukerrådet kan se dem.",
-                count,
-            ),
-            _("Køen: %(link)s", link=public_url("/admin/moderation")),
-            _("Du får denne påminnelsen høyst én gang om dagen."),
-            _("Si ifra"),
-        ])
+        subject = ngettext(
+            "Si ifra: %(num)d svar venter på moderering", "Si ifra: %(num)d svar venter på moderering", count
+        )
+        text = "\n\n".join(
+            [
+                _("Hei %(name)s,", name=moderator.name),
+                ngettext(
+                    "%(num)d fritekstsvar venter på at noen leser det før brukerrådet kan se det.",
+                    "%(num)d fritekstsvar venter på at noen leser dem før brukerrådet kan se dem.",
+                    count,
+                ),
+                _("Køen: %(link)s", link=public_url("/admin/moderation")),
+                _("Du får denne påminnelsen høyst én gang om dagen."),
+                _("Si ifra"),
+            ]
+        )
     return mail.Mail(to=moderator.email, subject=subject, text=text + "\n")

@@ -4,6 +4,7 @@ What moderators see: text from periods that have closed (a text that just came i
 the person who stood at the tablet), except urgent items, which are shown at once; in period order,
 then a random order fixed per item (the id), never in the order they arrived.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -14,11 +15,11 @@ from sqlalchemy import ColumnElement, Select, exists, func, select
 from sqlalchemy.orm import Session
 
 from kiosk.ids import id_range
-from kiosk.moderation.deidentify import Redaction, Scrubbed, redact_more, reveal
-from kiosk.moderation.sealing import seal, unseal
 from kiosk.models import Council, FormVersion, FreeText, Location, Submission, TextStatus, User
 from kiosk.models.moderation import HideReason
 from kiosk.models.staff import council_location
+from kiosk.moderation.deidentify import Redaction, Scrubbed, redact_more, reveal
+from kiosk.moderation.sealing import seal, unseal
 
 WAITING = (TextStatus.PENDING, TextStatus.SECOND_LOOK)
 
@@ -48,20 +49,25 @@ def _closed_before(today: date) -> ColumnElement[bool]:
 
 
 def _waiting(today: date, show_open: bool) -> Select[tuple[FreeText]]:
-    query = select(FreeText).join(Submission, Submission.id == FreeText.submission_id).where(FreeText.status.in_(WAITING))
+    query = (
+        select(FreeText).join(Submission, Submission.id == FreeText.submission_id).where(FreeText.status.in_(WAITING))
+    )
     if not show_open:
         query = query.where(FreeText.urgent.is_(True) | _closed_before(today))
     return query
 
 
-def waiting_items(session: Session, *, today: date, filters: QueueFilter = QueueFilter(), show_open: bool = False,
-                  limit: int = 500) -> list[FreeText]:
+def waiting_items(
+    session: Session, *, today: date, filters: QueueFilter = QueueFilter(), show_open: bool = False, limit: int = 500
+) -> list[FreeText]:
     """Return waiting items: urgent first, then by period and a random order fixed per item."""
     query = _waiting(today, show_open)
     if filters.location_id is not None:
         query = query.where(Submission.location_id == filters.location_id)
     if filters.form_id is not None:
-        query = query.where(Submission.form_version_id.in_(select(FormVersion.id).where(FormVersion.form_id == filters.form_id)))
+        query = query.where(
+            Submission.form_version_id.in_(select(FormVersion.id).where(FormVersion.form_id == filters.form_id))
+        )
     if filters.period is not None:
         low, high = id_range(filters.period, filters.period)
         query = query.where(FreeText.id >= low, FreeText.id < high)
@@ -186,11 +192,17 @@ def location_of(session: Session, item: FreeText) -> Location:
 
 def released_items(session: Session, *, filters: QueueFilter = QueueFilter(), limit: int = 500) -> list[FreeText]:
     """Return released items, newest period first, in a random order fixed per item within a period."""
-    query = select(FreeText).join(Submission, Submission.id == FreeText.submission_id).where(FreeText.status == TextStatus.RELEASED)
+    query = (
+        select(FreeText)
+        .join(Submission, Submission.id == FreeText.submission_id)
+        .where(FreeText.status == TextStatus.RELEASED)
+    )
     if filters.location_id is not None:
         query = query.where(Submission.location_id == filters.location_id)
     if filters.form_id is not None:
-        query = query.where(Submission.form_version_id.in_(select(FormVersion.id).where(FormVersion.form_id == filters.form_id)))
+        query = query.where(
+            Submission.form_version_id.in_(select(FormVersion.id).where(FormVersion.form_id == filters.form_id))
+        )
     if filters.period is not None:
         low, high = id_range(filters.period, filters.period)
         query = query.where(FreeText.id >= low, FreeText.id < high)

@@ -1,5 +1,6 @@
 """The text as typed, sealed for moderators: encrypted with a key of its own, so that a database file, a dump
 or a backup alone shows no original anywhere (kiosk/encryption.py derives the key from the app's secret)."""
+
 from __future__ import annotations
 
 import json

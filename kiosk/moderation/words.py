@@ -1,4 +1,5 @@
 """Local words: what is always redacted in free text from a location. Operations flush; the caller commits."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -20,7 +21,9 @@ class BadWord(ValueError):
 
 def local_words(session: Session, location_id: int) -> list[str]:
     """Return the words always redacted at a location."""
-    return list(session.scalars(select(LocalWord.word).where(LocalWord.location_id == location_id).order_by(LocalWord.word)))
+    return list(
+        session.scalars(select(LocalWord.word).where(LocalWord.location_id == location_id).order_by(LocalWord.word))
+    )
 
 
 def add_word(session: Session, location_id: int, word: str) -> LocalWord:

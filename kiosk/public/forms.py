@@ -1,4 +1,5 @@
 """WTForms classes built from a form version, one field per question."""
+
 from __future__ import annotations
 
 import functools
@@ -6,18 +7,17 @@ from typing import Any
 
 from babel import support
 from flask_babel import get_locale
-
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
 from wtforms.i18n import messages_path
+from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
-from flask_babel import lazy_gettext as _l
 
 from kiosk.models import QuestionKind
-from kiosk.published import QuestionView, VersionView
 from kiosk.models.types import pick
+from kiosk.published import QuestionView, VersionView
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -28,7 +28,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 @functools.lru_cache(maxsize=8)
-def _wtforms_messages(locale: str) -> support.Translations:
+def _wtforms_messages(locale: str) -> support.NullTranslations:
     """Return WTForms' own messages in a language, read once per process."""
     return support.Translations.load(messages_path(), [locale], domain="wtforms")
 
@@ -37,7 +37,7 @@ class PublicForm(FlaskForm):
     """Base of every respondent form: a honeypot that people never see and simple bots fill in."""
 
     class Meta:
-        def get_translations(self, form: Any) -> support.Translations:
+        def get_translations(self, form: Any) -> support.NullTranslations:
             """Return WTForms' messages in the request's language (Flask-WTF reads the file on every request)."""
             return _wtforms_messages(str(get_locale()))
 
@@ -88,15 +88,23 @@ def _field_for(q: QuestionView, lang: str, max_text: int) -> Any:
             choices = [SelectChoice("1", gettext("Ja")), SelectChoice("0", gettext("Nei"))]
         return RadioField(label, choices=choices, validators=[Optional()])
     if q.kind is QuestionKind.SINGLE_CHOICE:
-        return RadioField(label, choices=[SelectChoice(str(o.id), pick(o.label, lang)) for o in q.options], validators=[Optional()])
+        return RadioField(
+            label, choices=[SelectChoice(str(o.id), pick(o.label, lang)) for o in q.options], validators=[Optional()]
+        )
     if q.kind is QuestionKind.MULTIPLE_CHOICE:
         return MultiCheckboxField(
             label, choices=[SelectChoice(str(o.id), pick(o.label, lang)) for o in q.options], validators=[Optional()]
         )
     # No maxlength: a browser would cut a pasted text silently. The server says kindly when it is too long,
     # and keeps the text; a small script counts down near the limit.
-    too_long = _l("Teksten er for lang: %(length)d tegn. Gjør den kortere, til høyst %(max)d tegn. Teksten din er tatt vare på.")
-    return TextAreaField(label, validators=[Optional(), Length(max=max_text, message=too_long)], render_kw={"data-max": max_text, "maxlength": False})
+    too_long = _l(
+        "Teksten er for lang: %(length)d tegn. Gjør den kortere, til høyst %(max)d tegn. Teksten din er tatt vare på."
+    )
+    return TextAreaField(
+        label,
+        validators=[Optional(), Length(max=max_text, message=too_long)],
+        render_kw={"data-max": max_text, "maxlength": False},
+    )
 
 
 def raw_answers(form: PublicForm, version: VersionView) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """The public form behind a poster's short link: /s/<code>."""
+
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -11,8 +12,8 @@ from kiosk.extensions import db
 from kiosk.formspec import InvalidAnswer
 from kiosk.i18n import LANGUAGE_NAMES, current_language, restrict_to
 from kiosk.links import LinkTarget, UnknownLink, resolve_link
-from kiosk.published import VersionView, published_view
 from kiosk.public.forms import PublicForm, build_form_class, raw_answers
+from kiosk.published import VersionView, published_view
 from kiosk.submissions import EmptySubmission, Given, IdempotencyConflict, Rules, body_hash, submit
 
 bp = Blueprint("public", __name__)
@@ -53,9 +54,13 @@ def enter_code():
         try:
             target = resolve_link(db.session, typed)
         except UnknownLink:
-            return render_template("kiosk/enter_code.html", typed=typed, unknown=True, lang=current_language(), languages=LANGUAGE_NAMES), 404
+            return render_template(
+                "kiosk/enter_code.html", typed=typed, unknown=True, lang=current_language(), languages=LANGUAGE_NAMES
+            ), 404
         return redirect(url_for(".show_form", code=target.code, lang=request.args.get("lang")))
-    return render_template("kiosk/enter_code.html", typed="", unknown=False, lang=current_language(), languages=LANGUAGE_NAMES)
+    return render_template(
+        "kiosk/enter_code.html", typed="", unknown=False, lang=current_language(), languages=LANGUAGE_NAMES
+    )
 
 
 @bp.get("/s/<code>")
@@ -85,7 +90,7 @@ def submit_form(code: str):
     raw = raw_answers(form, version)
     given = Given(raw, "qr", key=_form_key(), body_hash=body_hash({"link": target.code, "answers": raw}))
     try:
-        stored = submit(db.session, target, given, now=datetime.now(timezone.utc), rules=Rules.from_config(current_app.config))
+        stored = submit(db.session, target, given, now=datetime.now(UTC), rules=Rules.from_config(current_app.config))
     except InvalidAnswer:
         db.session.rollback()
         notice = _("Noe i svaret kunne ikke lagres. Se over det som er merket, og trykk «Send» igjen.")

@@ -159,9 +159,7 @@ def suppress_multiple_choice(
     keys, found = _option_counts(options, counts)
     n = _count(respondents)
     if any(c > n for c in found) or sum(found) < n:
-        raise ValueError(
-            "each option's count must be at most respondents, and all ticks together at least that"
-        )
+        raise ValueError("each option's count must be at most respondents, and all ticks together at least that")
     cells, n_cell = _one_way(found, n, k)
     return SuppressedDistribution(k, keys, cells, n_cell, _percentages(cells, n_cell), None)
 
@@ -199,16 +197,14 @@ def table_json(
     return {
         "k": table.k,
         "columns": [
-            {"label": column_label(c), **cell_json(t)}
-            for c, t in zip(table.columns, table.column_totals, strict=True)
+            {"label": column_label(c), **cell_json(t)} for c, t in zip(table.columns, table.column_totals, strict=True)
         ],
         "rows": [
             {
                 "label": row_label(r),
                 **cell_json(total),
                 "cells": [
-                    {"column": column_label(c), **cell_json(x)}
-                    for c, x in zip(table.columns, cells, strict=True)
+                    {"column": column_label(c), **cell_json(x)} for c, x in zip(table.columns, cells, strict=True)
                 ],
             }
             for r, cells, total in zip(table.rows, table.cells, table.row_totals, strict=True)
@@ -217,9 +213,7 @@ def table_json(
     }
 
 
-def distribution_json(
-    dist: SuppressedDistribution[Opt], label: Callable[[Opt], str] = str
-) -> dict[str, object]:
+def distribution_json(dist: SuppressedDistribution[Opt], label: Callable[[Opt], str] = str) -> dict[str, object]:
     """Return a suppressed distribution for a JSON export: k, n, a mean, each option's count and percent."""
     return {
         "k": dist.k,

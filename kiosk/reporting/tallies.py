@@ -7,6 +7,7 @@ recent days every night, because a tablet may deliver answers it queued offline 
 MAX_BACKDATE_DAYS late. Burst-marked answers (someone hammering the faces) are not in the answer
 counts; digests report how many there were. Operations flush; the caller commits.
 """
+
 from __future__ import annotations
 
 from datetime import date

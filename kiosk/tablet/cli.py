@@ -1,8 +1,9 @@
 """flask --app kiosk device add | list | code | revoke: tablets from the command line."""
+
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import click
 import qrcode
@@ -20,7 +21,7 @@ device_cli = AppGroup("device", help="Add, list and revoke kiosk tablets.")
 
 def _show_code(device: Device, code: str) -> None:
     minutes = current_app.config["KIOSK_PAIRING_MINUTES"]
-    click.echo(f"Tablet {device.id} \"{device.name}\" at {device.location.name}")
+    click.echo(f'Tablet {device.id} "{device.name}" at {device.location.name}')
     click.echo(f"Pairing code: {format_pairing_code(code)}  (valid for {minutes} minutes, works once)")
     click.echo(f"On the tablet open {pairing_url(code)}")
     click.echo("or scan this QR code with the tablet's camera:")
@@ -50,7 +51,7 @@ def add_command(location_name: str, name: str) -> None:
     """Create a tablet for a location and print its one-time pairing code."""
     location = _find_location(location_name)
     device, code = create_device(
-        db.session, location, name, now=datetime.now(timezone.utc), minutes=current_app.config["KIOSK_PAIRING_MINUTES"]
+        db.session, location, name, now=datetime.now(UTC), minutes=current_app.config["KIOSK_PAIRING_MINUTES"]
     )
     db.session.commit()
     _show_code(device, code)
@@ -64,7 +65,7 @@ def code_command(device_id: int) -> None:
     if device is None:
         raise click.ClickException(f"No tablet {device_id}; see: flask --app kiosk device list")
     code = issue_pairing_code(
-        db.session, device, now=datetime.now(timezone.utc), minutes=current_app.config["KIOSK_PAIRING_MINUTES"]
+        db.session, device, now=datetime.now(UTC), minutes=current_app.config["KIOSK_PAIRING_MINUTES"]
     )
     db.session.commit()
     _show_code(device, code)
@@ -85,6 +86,6 @@ def revoke_command(device_id: int) -> None:
     device = db.session.get(Device, device_id)
     if device is None:
         raise click.ClickException(f"No tablet {device_id}; see: flask --app kiosk device list")
-    revoke(db.session, device, now=datetime.now(timezone.utc))
+    revoke(db.session, device, now=datetime.now(UTC))
     db.session.commit()
-    click.echo(f"Tablet {device.id} \"{device.name}\" is revoked.")
+    click.echo(f'Tablet {device.id} "{device.name}" is revoked.')

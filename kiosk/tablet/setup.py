@@ -1,4 +1,5 @@
 """What a paired tablet shows: its location's form, timings, opening hours and texts."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,12 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.api.serialize import link_json
+from kiosk.links import UnknownLink, resolve_link
 from kiosk.models import Device, Form, ShortLink
+from kiosk.moderation.crisis import crisis_phrases
 from kiosk.operations import create_link
 from kiosk.periods import local_today
 from kiosk.published import published_view
-from kiosk.links import UnknownLink, resolve_link
-from kiosk.moderation.crisis import crisis_phrases
 from kiosk.tablet.texts import all_texts
 
 

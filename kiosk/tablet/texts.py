@@ -1,11 +1,13 @@
 """Every text the tablet shows, in every language, sent to it once so it works offline."""
+
 from __future__ import annotations
 
 from functools import cache
 
 from babel import Locale
 from flask import current_app
-from flask_babel import force_locale, get_translations, lazy_gettext as _l
+from flask_babel import force_locale, get_translations
+from flask_babel import lazy_gettext as _l
 
 TEXTS = {
     "tap_prompt": _l("Trykk på et fjes"),
@@ -30,7 +32,9 @@ TEXTS = {
     "help_116123": _l("Mental Helse hjelpetelefon – hele døgnet"),
     "help_116117": _l("Legevakt"),
     "help_113": _l("Når livet er i fare"),
-    "help_anonymous": _l("Svaret ditt er anonymt. Ingen vet hvem som skrev det, så ingen kan ringe deg. Ta kontakt selv, eller snakk med en ansatt."),
+    "help_anonymous": _l(
+        "Svaret ditt er anonymt. Ingen vet hvem som skrev det, så ingen kan ringe deg. Ta kontakt selv, eller snakk med en ansatt."
+    ),
     "anonymous": _l("Vi vet ikke hvem du er. Vi lagrer bare svaret, stedet og dagen – ikke klokkeslettet."),
     "language": _l("Språk"),
     "not_set_up_title": _l("Dette nettbrettet er ikke satt opp"),

@@ -1,4 +1,5 @@
 """The tablet's pages: one offline-capable shell at /kiosk/, and its service worker."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, send_from_directory
@@ -20,7 +21,9 @@ def shell():
 @bp.get("/sw.js")
 def service_worker():
     """Serve the service worker from /kiosk/ so that its scope covers the kiosk."""
-    response = send_from_directory(current_app.static_folder, "kiosk/sw.js", mimetype="text/javascript", max_age=0)
+    response = send_from_directory(
+        current_app.static_folder or "static", "kiosk/sw.js", mimetype="text/javascript", max_age=0
+    )
     response.headers["Service-Worker-Allowed"] = "/kiosk/"
     response.headers["Cache-Control"] = "no-cache"
     return response

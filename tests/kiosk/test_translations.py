@@ -8,7 +8,7 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGS = ROOT / "kiosk" / "translations"
-METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2"), ("**/templates/**.txt", "jinja2")]
 # The same keywords as `make translations`: _n marks a singular and plural pair (kiosk/tablet/texts.py).
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "_n": (1, 2)}
 
