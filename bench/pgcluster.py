@@ -25,6 +25,11 @@ class Cluster:
     port: int
     data: Path
     postmaster: int
+    control: tuple[str, ...]  # pg_ctl, run as the postgres user, with the data folder and the options
+
+    def restart(self) -> None:
+        """Restart the server: its shared buffers start empty."""
+        subprocess.run([*self.control, "-m", "fast", "restart"], check=True, capture_output=True)
 
     def url(self, database: str, driver: str = "+psycopg", user: str = USER) -> str:
         """Return a URL for a database as kiosk's user (or, with user="postgres", the superuser)."""
@@ -82,11 +87,11 @@ def cluster(data: Path, port: int) -> Iterator[Cluster]:
         subprocess.run([*runas, str(pg / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync"],
                        check=True, capture_output=True)
     options = f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=100"
-    subprocess.run([*runas, str(pg / "pg_ctl"), "-D", str(data), "-l", str(data / "server.log"), "-w", "-o", options,
-                    "start"], check=True, capture_output=True)
+    control = (*runas, str(pg / "pg_ctl"), "-D", str(data), "-l", str(data / "server.log"), "-w", "-o", options)
+    subprocess.run([*control, "start"], check=True, capture_output=True)
     try:
         postmaster = int((data / "postmaster.pid").read_text().split()[0])
-        running = Cluster(port, data, postmaster)
+        running = Cluster(port, data, postmaster, control)
         if fresh:
             running.psql(f"CREATE ROLE {USER} LOGIN PASSWORD '{PASSWORD}'")
         yield running
