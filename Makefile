@@ -33,10 +33,10 @@ test-deps: deps tests/browser/node_modules/.installed
 system-deps:
 	@bash .ci/system-deps.sh
 
+## The instance folder holds the database and the key: this user's alone (0700, 0600), whatever the umask.
 $(INSTANCE)/secret_key:
-	mkdir -p $(INSTANCE)
-	$(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@
-	chmod 600 $@
+	mkdir -p $(INSTANCE) && chmod 700 $(INSTANCE)
+	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@
 
 ## Set everything up and run the app with demo data on SQLite at http://127.0.0.1:$(PORT)/
 run: deps $(INSTANCE)/secret_key

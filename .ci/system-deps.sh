@@ -10,6 +10,7 @@ command -v pdftoppm >/dev/null || need+=(poppler-utils)
 command -v npm >/dev/null || need+=(nodejs npm)
 command -v wrk >/dev/null || need+=(wrk)
 command -v nginx >/dev/null || need+=(nginx)
+command -v systemd-analyze >/dev/null || need+=(systemd)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

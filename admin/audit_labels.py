@@ -38,6 +38,16 @@ ACTION_LABELS = {
     "link_created": _l("Laget kort lenke"),
     "link_retired": _l("Tok lenke ut av bruk"),
     "link_restored": _l("Tok lenke i bruk igjen"),
+    "text_released": _l("Slapp fram et fritekstsvar"),
+    "text_second_look": _l("Slapp fram et fritekstsvar (venter på moderator nummer to)"),
+    "text_hidden": _l("Skjulte et fritekstsvar"),
+    "text_redacted": _l("Sladdet mer i et fritekstsvar"),
+    "text_original_seen": _l("Så hva en sladding skjulte"),
+    "text_redaction_undone": _l("Fjernet en sladding"),
+    "text_quote_set": _l("Endret sitatvalg"),
+    "local_word_added": _l("La til et ord som alltid sladdes"),
+    "local_word_removed": _l("Fjernet et ord som alltid sladdes"),
+    "retention_changed": _l("Endret hvor lenge svar beholdes"),
 }
 
 

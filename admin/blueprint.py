@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Flask, render_template
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
 bp = Blueprint(
@@ -26,8 +27,15 @@ def _template_helpers() -> dict[str, Any]:
     from admin.location_forms import DAYS, KIND_LABELS
     from kiosk.i18n import LANGUAGE_NAMES, current_language
 
+    from admin.moderation_forms import KINDS
+    from kiosk.periods import period_label
+
     days = dict(DAYS)
+    statuses = {"pending": _l("Venter"), "second_look": _l("Venter på moderator nummer to"), "released": _l("Sluppet fram"), "hidden": _l("Skjult")}
     return {
+        "period_label": period_label,
+        "kind_label_text": lambda kind: str(KINDS.get(kind, kind)),
+        "status_label": lambda status: str(statuses.get(status.value, status.value)),
         "current_lang": current_language,
         "language_names": LANGUAGE_NAMES,
         "role_label": lambda role: str(ROLE_LABELS[role]),
@@ -56,7 +64,9 @@ def _csrf_error(error: CSRFError):
 
 def _set_up() -> None:
     from admin import access, cookies
-    from admin.views import audit, auth, councils, devices, forms, home, links, locations, users  # noqa: F401
+    from admin.views import (  # noqa: F401
+        audit, auth, councils, devices, forms, home, links, locations, moderation, retention, users, words,
+    )
 
     bp.before_request(access.guard)
     bp.after_request(cookies.apply)

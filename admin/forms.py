@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from kiosk.models import Role
 
@@ -64,3 +64,19 @@ class CouncilForm(FlaskForm):
     """A user council and the locations it follows."""
 
     name = StringField(_l("Navn"), validators=[DataRequired(), Length(max=120)])
+    four_eyes = BooleanField(_l("To moderatorer må slippe fram hvert fritekstsvar fra stedene"))
+
+
+class LocalWordForm(FlaskForm):
+    """A word always redacted in free text from a location."""
+
+    word = StringField(_l("Ord eller navn"), validators=[DataRequired(), Length(max=120)])
+
+
+class RetentionForm(FlaskForm):
+    """How long data is kept."""
+
+    months = IntegerField(_l("Svar, frigitt tekst og tall beholdes i (måneder)"), validators=[DataRequired(), NumberRange(1, 120)])
+    original_days = IntegerField(
+        _l("Teksten slik den ble skrevet, beholdes for moderatorene i høyst (dager)"), validators=[DataRequired(), NumberRange(1, 90)]
+    )

@@ -1,28 +1,17 @@
-"""Outgoing e-mail (invitations) over SMTP, when MAIL_SERVER is set."""
+"""Invitations by e-mail, through the core's mail module, when a mail server is set."""
 from __future__ import annotations
-
-import smtplib
-from email.message import EmailMessage
 
 from flask import current_app, render_template
 
+from kiosk import mail
 from kiosk.models import Invitation
 
 
 def send_invitation(invitation: Invitation, link: str) -> bool:
-    """E-mail an invitation link; return False when no mail server is configured."""
+    """E-mail an invitation link; return False when no mail server is configured (the admin passes it on)."""
     config = current_app.config
-    if not config.get("MAIL_SERVER"):
+    if not mail.configured(config):
         return False
-    message = EmailMessage()
-    message["From"] = config["MAIL_FROM"]
-    message["To"] = invitation.email
-    message["Subject"] = "Invitasjon til Si ifra"
-    message.set_content(render_template("admin/mail/invitation.txt", invitation=invitation, link=link))
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
-        if config.get("MAIL_USE_STARTTLS"):
-            smtp.starttls()
-        if config.get("MAIL_USERNAME"):
-            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.send_message(message)
+    text = render_template("admin/mail/invitation.txt", invitation=invitation, link=link)
+    mail.send([mail.Mail(to=invitation.email, subject="Invitasjon til Si ifra", text=text)], config)
     return True

@@ -4,7 +4,8 @@
     python deploy/backup.py restore FILE               # stop the app first; checks the copy before use
 
 The database is <instance>/siifra.sqlite3 ($SIIFRA_INSTANCE_PATH, default ./instance). For PostgreSQL
-use pg_dump / pg_restore instead.
+use pg_dump / pg_restore instead. Copies hold password hashes and every answer, so the folder is made
+0700 and each copy 0600, whatever the umask.
 """
 from __future__ import annotations
 
@@ -30,10 +31,28 @@ def check(path: Path) -> None:
         raise SystemExit(f"{path} failed the integrity check: {result}")
 
 
+def private_file(path: Path) -> Path:
+    """Create path (if new) or tighten it (if ours) so that only this user can read it."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        if path.stat().st_uid == os.getuid():
+            path.chmod(0o600)
+    return path
+
+
+def private_folder(path: Path) -> Path:
+    """Create path (if new) or tighten it (if ours) so that only this user can open it."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_uid == os.getuid():
+        path.chmod(0o700)
+    return path
+
+
 def backup(target_dir: Path, keep: int) -> Path:
     """Write a consistent copy into target_dir, named by the day; keep the newest keep copies."""
-    target_dir.mkdir(parents=True, exist_ok=True)
-    target = target_dir / f"siifra-{date.today().isoformat()}.sqlite3"
+    private_folder(target_dir)
+    target = private_file(target_dir / f"siifra-{date.today().isoformat()}.sqlite3")
     source = sqlite3.connect(database_path())
     copy = sqlite3.connect(target)
     with copy:
@@ -52,7 +71,7 @@ def restore(source: Path) -> None:
     live = database_path()
     for suffix in ("-wal", "-shm"):
         Path(f"{live}{suffix}").unlink(missing_ok=True)
-    shutil.copyfile(source, live)
+    shutil.copyfile(source, private_file(live))
     check(live)
 
 

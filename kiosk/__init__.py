@@ -21,7 +21,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping(test_config)
     app.config["SQLALCHEMY_DATABASE_URI"] = config.database_uri(app)
-    os.makedirs(app.instance_path, exist_ok=True)
+    config.make_instance_folder(app)
     config.load_secret_key(app)
     config.check_secret_key(app)
     config.check_settings(app)

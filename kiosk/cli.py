@@ -19,9 +19,11 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(links_command)
     app.cli.add_command(cleanup_command)
+    from kiosk.moderation.cli import moderation_cli, retention_cli, text_cli
     from kiosk.tablet.cli import device_cli
 
-    app.cli.add_command(device_cli)
+    for group in (device_cli, text_cli, moderation_cli, retention_cli):
+        app.cli.add_command(group)
 
 
 @click.command("demo")

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy.engine import make_url
 
 LANGUAGES = ("nb", "nn", "en")
 
@@ -62,9 +63,19 @@ class Defaults:
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25
     MAIL_USE_STARTTLS = False
+    # Implicit TLS from the first byte (usually port 465), instead of STARTTLS on a plain connection.
+    MAIL_USE_TLS = False
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     MAIL_FROM = "Si ifra <noreply@localhost>"
+
+    # Free text: originals (sealed for moderators) are deleted once moderated, or after this many days;
+    # released text and counts after this many months. Admins change both on the retention page.
+    ORIGINAL_DAYS = 30
+    RETENTION_MONTHS = 24
+    # Moderators see free text once its period is over (a text just typed could be matched to the person at
+    # the tablet); urgent text at once. True shows open periods too: for a test setup, never in service.
+    MODERATION_SHOWS_OPEN_PERIODS = False
 
     BASE_URL = "http://127.0.0.1:5000"
     SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -76,6 +87,41 @@ def database_uri(app: Flask) -> str:
     if url:
         return str(url)
     return f"sqlite:///{Path(app.instance_path) / 'siifra.sqlite3'}"
+
+
+def make_instance_folder(app: Flask) -> None:
+    """Create the instance folder and the SQLite file for this user alone (0700, 0600), whatever the umask."""
+    # They hold password hashes and every answer. Under the usual umask 022 a new folder is 0755, and
+    # SQLite's file 0644 (its -wal and -shm files copy the file's mode).
+    folder = Path(app.instance_path)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _make_private(folder, 0o700)
+    database = _sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
+    if database is None:
+        return
+    try:
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except (FileExistsError, FileNotFoundError):
+        pass  # there already, or its folder is missing: SQLite says so when it connects
+    for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+        _make_private(path, 0o600)
+
+
+def _sqlite_file(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:") or parsed.query.get("uri"):
+        return None
+    return Path(parsed.database)
+
+
+def _make_private(path: Path, mode: int) -> None:
+    # An existing folder or file from before is tightened too, where it is ours to change.
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return
+    if status.st_uid == os.getuid() and status.st_mode & 0o777 != mode:
+        path.chmod(mode)
 
 
 def load_secret_key(app: Flask) -> None:

@@ -13,10 +13,12 @@ WRITE = {"siifra_write": True}
 
 def engine_options(url: str, busy_timeout_ms: int) -> dict[str, Any]:
     """Return create_engine options for the database behind url."""
+    # A failed statement's parameters are answers and password hashes: keep them out of the error log.
+    hidden = {"hide_parameters": True}
     if url.startswith("sqlite"):
         # Autocommit at the driver level, so that _begin below decides how each transaction starts.
-        return {"connect_args": {"timeout": busy_timeout_ms / 1000, "isolation_level": None}}
-    return {"pool_pre_ping": True}
+        return {**hidden, "connect_args": {"timeout": busy_timeout_ms / 1000, "isolation_level": None}}
+    return {**hidden, "pool_pre_ping": True}
 
 
 def init_app(app: Flask) -> None:

@@ -9,10 +9,10 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from kiosk.models import FormVersion, Question, QuestionKind
+from kiosk.models import QuestionKind
+from kiosk.published import VersionView, published_view
 
 
 class InvalidAnswer(ValueError):
@@ -65,19 +65,15 @@ def spec_for(session: Session, version_id: int) -> FormSpec:
     """Return the spec of a published version, from the cache when it is there."""
     spec = _cache.get(version_id)
     if spec is None:
-        version = session.scalars(
-            select(FormVersion)
-            .where(FormVersion.id == version_id)
-            .options(selectinload(FormVersion.questions).selectinload(Question.options))
-        ).one()
+        version = published_view(session, version_id)
         spec = build_spec(version)
-        if version.published_at is not None:
+        if version.published:
             with _lock:
                 _cache[version_id] = spec
     return spec
 
 
-def build_spec(version: FormVersion) -> FormSpec:
+def build_spec(version: VersionView) -> FormSpec:
     """Return the spec of a form version."""
     questions = {}
     for q in version.questions:

@@ -1,7 +1,10 @@
 """Language choice: Bokmål by default, Nynorsk and English, chosen by ?lang= or the browser."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import current_app, g, request, session
+from flask_babel import refresh
 from werkzeug.exceptions import HTTPException
 
 LANGUAGE_NAMES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
@@ -34,6 +37,14 @@ def current_language() -> str:
     if lang is None:
         lang = g.lang = select_locale()
     return str(lang)
+
+
+def restrict_to(languages: Iterable[str]) -> str:
+    """Make the request speak one of languages: Bokmål when the chosen one is not among them."""
+    if current_language() not in languages:
+        g.lang = "nb"
+        refresh()
+    return str(g.lang)
 
 
 def _form_lang() -> str | None:

@@ -19,6 +19,7 @@ from kiosk.models.types import UuidBytes
 
 # (table, the column whose id starts with the period, the order to write rows back in), children first.
 ANONYMOUS_TABLES = (
+    ("free_text", "id", "id"),
     ("idempotency_key", "submission_id", "key"),
     ("answer", "submission_id", "submission_id, position"),
     ("submission", "id", "id"),

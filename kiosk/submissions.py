@@ -21,7 +21,11 @@ from kiosk.formspec import AnswerRow, spec_for, validate_answers
 from kiosk.hashing import sha256_hex
 from kiosk.ids import period_id
 from kiosk.links import LinkTarget
-from kiosk.models import Answer, Device, FormVersion, IdempotencyKey, Submission
+from kiosk.models import Answer, Device, FormVersion, FreeText, IdempotencyKey, Submission
+from kiosk.moderation.crisis import suggests_crisis
+from kiosk.moderation.deidentify import scrub
+from kiosk.moderation.sealing import seal
+from kiosk.moderation.words import local_words
 from kiosk.models.types import UuidBytes
 from kiosk.periods import local_today, period_start
 
@@ -72,14 +76,19 @@ class Given:
 
 @dataclass(frozen=True)
 class Stored:
-    """The outcome of a submission; replayed is True when an earlier identical request stored it."""
+    """The outcome of a submission; replayed is True when an earlier identical request stored it.
+
+    help is True when free text suggests someone may be in danger: the thank-you shows where to get help.
+    """
 
     id: uuid.UUID
     replayed: bool = False
+    help: bool = False
 
 
 _INSERT_SUBMISSION = insert(Submission.__table__)
 _INSERT_ANSWERS = insert(Answer.__table__)
+_INSERT_TEXTS = insert(FreeText.__table__)
 # The same SQL on SQLite (3.35+) and PostgreSQL: the unique key decides, inside the transaction.
 _CLAIM_KEY = text(
     "INSERT INTO idempotency_key (key, body_hash, submission_id, created_on) "
@@ -123,7 +132,10 @@ def submit(session: Session, target: LinkTarget, given: Given, *, now: datetime,
         if not _claim_key(connection, given.key, given.body_hash or "", submission_id, today):
             return _replay(session, given.key, given.body_hash or "")
     _store(connection, target, rows, given, submission_id, period, rules.period_unit)
-    return Stored(submission_id)
+    texts = [r for r in rows if r.text is not None]
+    if texts:
+        _store_texts(session, target, texts, submission_id, period)
+    return Stored(submission_id, help=any(suggests_crisis(r.text or "") for r in texts))
 
 
 def _store(
@@ -144,20 +156,33 @@ def _store(
             "burst": given.burst and given.device_id is not None,
         },
     )
-    connection.execute(
-        _INSERT_ANSWERS,
-        [
-            {
-                "submission_id": submission_id,
-                "position": position,
-                "question_id": r.question_id,
-                "number": r.number,
-                "option_id": r.option_id,
-                "text": r.text,
-            }
-            for position, r in enumerate(rows)
-        ],
-    )
+    answers = [
+        {"submission_id": submission_id, "position": position, "question_id": r.question_id, "number": r.number, "option_id": r.option_id}
+        for position, r in enumerate(r for r in rows if r.text is None)
+    ]
+    if answers:
+        connection.execute(_INSERT_ANSWERS, answers)
+
+
+def _store_texts(session: Session, target: LinkTarget, texts: list[AnswerRow], submission_id: uuid.UUID, period: date) -> None:
+    """Store free text de-identified; what was typed goes only into the sealed original, for moderators."""
+    words = local_words(session, target.location_id)
+    rows = []
+    for row in texts:
+        scrubbed = scrub(row.text or "", words)
+        rows.append({
+            "id": period_id(period),
+            "submission_id": submission_id,
+            "question_id": row.question_id,
+            "text": scrubbed.text,
+            "redactions": [{"start": r.start, "end": r.end, "kind": r.kind} for r in scrubbed.redactions],
+            "sealed": seal(row.text or "", [r.original for r in scrubbed.redactions]),
+            "status": "pending",
+            "urgent": suggests_crisis(row.text or ""),
+            "alerted": False,
+            "quote": False,
+        })
+    session.connection().execute(_INSERT_TEXTS, rows)
 
 
 def answered_version(session: Session, target: LinkTarget, version_id: int | None) -> LinkTarget:

@@ -17,7 +17,8 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
-from kiosk import create_app, formspec
+from kiosk import create_app, formspec, published
+from kiosk.public import forms
 from kiosk.extensions import db
 from kiosk.models import Base, Location, LocationKind, QuestionKind, ShortLink
 from kiosk.operations import QuestionDraft, add_version, create_form, create_link, create_location, publish
@@ -83,6 +84,8 @@ def app_config() -> dict[str, Any]:
 def app(database_url: str, tmp_path: Path, app_config: dict[str, Any]) -> Iterator[Flask]:
     """Return the app on the test database; empty the tables afterwards on PostgreSQL."""
     formspec._cache.clear()
+    published.clear()
+    forms._classes.clear()
     app = _make_app(database_url, tmp_path / "instance", **app_config)
     yield app
     with app.app_context():

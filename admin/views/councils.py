@@ -50,7 +50,9 @@ def create_council():
     form = CouncilForm()
     if not form.validate():
         return redirect(url_for("admin.councils"))
-    item = Council(name=form.name.data.strip(), created_at=db_time(now()), locations=_chosen_locations())
+    item = Council(
+        name=form.name.data.strip(), created_at=db_time(now()), locations=_chosen_locations(), four_eyes=bool(form.four_eyes.data)
+    )
     db.session.add(item)
     db.session.flush()
     record(db.session, current_user(), "council_created", item.name, now=now(), locations=[loc.id for loc in item.locations])
@@ -67,6 +69,7 @@ def update_council(council_id: int):
     if not form.validate():
         abort(400)
     item.name = form.name.data.strip()
+    item.four_eyes = bool(form.four_eyes.data)
     item.locations = _chosen_locations()
     record(db.session, current_user(), "council_updated", item.name, now=now(), locations=[loc.id for loc in item.locations])
     db.session.commit()

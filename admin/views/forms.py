@@ -24,11 +24,11 @@ from admin.builder_forms import (
 )
 from admin.forms import ActionForm
 from kiosk.extensions import db
-from kiosk.form_languages import missing_texts
 from kiosk.i18n import LANGUAGE_NAMES
 from kiosk.models import Form, FormVersion, Question, QuestionKind, Role, ShortLink
 from kiosk.operations import InvalidDraft
 from kiosk.public.forms import build_form_class
+from kiosk.published import missing_texts, view_of
 
 
 @bp.errorhandler(builder.NotADraft)
@@ -98,7 +98,7 @@ def form_detail(form_id: int):
     form = db.get_or_404(Form, form_id)
     return render_template(
         "admin/form_detail.html", form=form, draft=builder.draft_of(form), kinds=KIND_LABELS, action=ActionForm(),
-        missing_texts=missing_texts,
+        missing_texts=lambda version: missing_texts(view_of(version)),
     )
 
 
@@ -220,7 +220,7 @@ def form_publish(form_id: int):
         if not draft.questions:
             flash(_("Legg til minst ett spørsmål før du publiserer."), "error")
             return redirect(url_for("admin.form_detail", form_id=form.id))
-        if any(missing_texts(draft).values()) and request.form.get("confirm_missing") != "1":
+        if any(missing_texts(view_of(draft)).values()) and request.form.get("confirm_missing") != "1":
             flash(_("Noen tekster mangler på nynorsk eller engelsk. Kryss av for at du vil publisere likevel."), "error")
             return redirect(url_for("admin.form_detail", form_id=form.id, _anchor="missing-languages"))
         try:
@@ -258,10 +258,11 @@ def form_preview(form_id: int, number: int, lang: str):
     version = db.one_or_404(select(FormVersion).where(FormVersion.form_id == form_id, FormVersion.number == number))
     banner = _preview_banner(version, lang)
     with force_locale(lang):
-        form = build_form_class(version, lang, current_app.config["MAX_FREE_TEXT"])(formdata=None)
+        shown = view_of(version)
+        form = build_form_class(shown, lang, current_app.config["MAX_FREE_TEXT"])(formdata=None)
         target = SimpleNamespace(code="", location_name=_("Navnet på stedet vises her"))
         return render_template(
-            "admin/preview.html", version=version, form=form, target=target, lang=lang, languages=LANGUAGE_NAMES,
+            "admin/preview.html", version=shown, form=form, target=target, lang=lang, languages=LANGUAGE_NAMES,
             banner=banner, notice=None, url_for=_preview_url_for(banner["action"]),
         )
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.models import FormVersion, Question, QuestionKind
 from kiosk.links import LinkTarget
+from kiosk.models import QuestionKind
+from kiosk.published import QuestionView, VersionView
 
 
-def link_json(target: LinkTarget, version: FormVersion) -> dict[str, Any]:
+def link_json(target: LinkTarget, version: VersionView) -> dict[str, Any]:
     """Return the form behind a link, with every text in every language."""
     return {
         "link": target.code,
@@ -17,15 +18,16 @@ def link_json(target: LinkTarget, version: FormVersion) -> dict[str, Any]:
             "version": version.number,
             "version_id": version.id,
             "title": version.title,
-            "intro": version.intro or {},
+            "intro": version.intro,
+            "languages": list(version.languages),
             "questions": [question_json(q) for q in version.questions],
         },
     }
 
 
-def question_json(q: Question) -> dict[str, Any]:
+def question_json(q: QuestionView) -> dict[str, Any]:
     """Return one question as the API describes it."""
-    data: dict[str, Any] = {"id": str(q.id), "kind": q.kind.value, "text": q.text, "help": q.help or {}}
+    data: dict[str, Any] = {"id": str(q.id), "kind": q.kind.value, "text": q.text, "help": q.help}
     if q.kind is QuestionKind.SMILEY:
         data["options"] = [{"value": o.position, "label": o.label} for o in q.options]
     elif q.kind.has_options:
@@ -34,7 +36,7 @@ def question_json(q: Question) -> dict[str, Any]:
         data["scale"] = {
             "min": q.scale_min,
             "max": q.scale_max,
-            "min_label": q.scale_min_label or {},
-            "max_label": q.scale_max_label or {},
+            "min_label": q.scale_min_label,
+            "max_label": q.scale_max_label,
         }
     return data

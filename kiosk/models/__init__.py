@@ -3,6 +3,7 @@ from kiosk.models.base import Base
 from kiosk.models.devices import Device
 from kiosk.models.forms import Form, FormVersion, Option, Question, QuestionKind
 from kiosk.models.links import ShortLink
+from kiosk.models.moderation import FreeText, HideReason, LocalWord, Setting, TextStatus
 from kiosk.models.locations import Location, LocationKind
 from kiosk.models.staff import AuditEvent, Council, Invitation, LoginThrottle, RecoveryCode, Role, StaffSession, User
 from kiosk.models.submissions import Answer, IdempotencyKey, Submission
@@ -20,6 +21,11 @@ __all__ = [
     "Base",
     "Device",
     "Form",
+    "FreeText",
+    "HideReason",
+    "LocalWord",
+    "Setting",
+    "TextStatus",
     "FormVersion",
     "IdempotencyKey",
     "Location",

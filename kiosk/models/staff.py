@@ -8,7 +8,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kiosk.models.base import Base
@@ -45,6 +45,8 @@ class Council(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     created_at: Mapped[datetime] = mapped_column()
+    # Free text from this council's locations is released only when two moderators agree.
+    four_eyes: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     locations: Mapped[list[Location]] = relationship(secondary=council_location, order_by=Location.name)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import ForeignKey, SmallInteger, String, Text, false
+from sqlalchemy import ForeignKey, SmallInteger, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kiosk.models.base import Base
@@ -51,7 +51,7 @@ class Submission(Base):
 
 
 class Answer(Base):
-    """One answer: a number (smiley, scale, yes/no as 1/0), a chosen option, or free text."""
+    """One answer: a number (smiley, scale, yes/no as 1/0) or a chosen option; free text is a FreeText."""
 
     __tablename__ = "answer"
     __table_args__ = (WITHOUT_ROWID,)
@@ -64,7 +64,6 @@ class Answer(Base):
     question_id: Mapped[int] = mapped_column()
     number: Mapped[int | None] = mapped_column(default=None)
     option_id: Mapped[int | None] = mapped_column(default=None)
-    text: Mapped[str | None] = mapped_column(Text, default=None)
 
     submission: Mapped[Submission] = relationship(back_populates="answers")
 

@@ -1,16 +1,22 @@
 """WTForms classes built from a form version, one field per question."""
 from __future__ import annotations
 
+import functools
 from typing import Any
+
+from babel import support
+from flask_babel import get_locale
 
 from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
+from wtforms.i18n import messages_path
 from wtforms.widgets import CheckboxInput, ListWidget
 from flask_babel import lazy_gettext as _l
 
-from kiosk.models import FormVersion, Question, QuestionKind
+from kiosk.models import QuestionKind
+from kiosk.published import QuestionView, VersionView
 from kiosk.models.types import pick
 
 
@@ -21,8 +27,19 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+@functools.lru_cache(maxsize=8)
+def _wtforms_messages(locale: str) -> support.Translations:
+    """Return WTForms' own messages in a language, read once per process."""
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
 class PublicForm(FlaskForm):
     """Base of every respondent form: a honeypot that people never see and simple bots fill in."""
+
+    class Meta:
+        def get_translations(self, form: Any) -> support.Translations:
+            """Return WTForms' messages in the request's language (Flask-WTF reads the file on every request)."""
+            return _wtforms_messages(str(get_locale()))
 
     website = StringField(validators=[Optional()], render_kw={"autocomplete": "off", "tabindex": "-1"})
 
@@ -32,20 +49,30 @@ class PublicForm(FlaskForm):
         return bool((self.website.data or "").strip())
 
 
-def field_name(question: Question) -> str:
+def field_name(question: QuestionView) -> str:
     """Return the form field name of a question."""
     return f"q{question.id}"
 
 
-def build_form_class(version: FormVersion, lang: str, max_text: int) -> type[PublicForm]:
-    """Return a PublicForm subclass with a field for each question of version."""
+_classes: dict[tuple[int, str, int], type[PublicForm]] = {}
+
+
+def build_form_class(version: VersionView, lang: str, max_text: int) -> type[PublicForm]:
+    """Return a PublicForm subclass with a field for each question of version (made once per published version)."""
+    key = (version.id, lang, max_text)
+    cached = _classes.get(key)
+    if cached is not None and version.published:
+        return cached
     fields: dict[str, Field] = {}
     for question in version.questions:
         fields[field_name(question)] = _field_for(question, lang, max_text)
-    return type("ResponseForm", (PublicForm,), fields)
+    made = type("ResponseForm", (PublicForm,), fields)
+    if version.published:
+        _classes[key] = made
+    return made
 
 
-def _field_for(q: Question, lang: str, max_text: int) -> Any:
+def _field_for(q: QuestionView, lang: str, max_text: int) -> Any:
     label = pick(q.text, lang)
     if q.kind is QuestionKind.SMILEY:
         choices = [SelectChoice(str(o.position), pick(o.label, lang)) for o in q.options]
@@ -72,7 +99,7 @@ def _field_for(q: Question, lang: str, max_text: int) -> Any:
     return TextAreaField(label, validators=[Optional(), Length(max=max_text, message=too_long)], render_kw={"data-max": max_text, "maxlength": False})
 
 
-def raw_answers(form: PublicForm, version: FormVersion) -> dict[str, Any]:
+def raw_answers(form: PublicForm, version: VersionView) -> dict[str, Any]:
     """Return the answers in the API's shape, {"<question id>": value}, for the shared validation."""
     raw: dict[str, Any] = {}
     for q in version.questions:

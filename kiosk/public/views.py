@@ -4,32 +4,31 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timezone
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from kiosk.extensions import db
 from kiosk.formspec import InvalidAnswer
-from kiosk.i18n import LANGUAGE_NAMES, current_language
+from kiosk.i18n import LANGUAGE_NAMES, current_language, restrict_to
 from kiosk.links import LinkTarget, UnknownLink, resolve_link
-from kiosk.models import FormVersion
+from kiosk.published import VersionView, published_view
 from kiosk.public.forms import PublicForm, build_form_class, raw_answers
-from kiosk.form_languages import languages_of, use_language_of
 from kiosk.submissions import EmptySubmission, Given, IdempotencyConflict, Rules, body_hash, submit
 
 bp = Blueprint("public", __name__)
 
 
-def _load(code: str) -> tuple[LinkTarget, FormVersion]:
+def _load(code: str) -> tuple[LinkTarget, VersionView]:
     try:
         target = resolve_link(db.session, code)
     except UnknownLink:
         abort(404)
-    version = db.session.get_one(FormVersion, target.version_id)
-    use_language_of(version)
+    version = published_view(db.session, target.version_id)
+    restrict_to(version.languages)
     return target, version
 
 
-def _render(target: LinkTarget, version: FormVersion, form: PublicForm, notice: str | None = None, status: int = 200):
+def _render(target: LinkTarget, version: VersionView, form: PublicForm, notice: str | None = None, status: int = 200):
     return (
         render_template(
             "kiosk/form.html",
@@ -38,7 +37,7 @@ def _render(target: LinkTarget, version: FormVersion, form: PublicForm, notice: 
             form=form,
             notice=notice,
             lang=current_language(),
-            languages=languages_of(version),
+            languages=version.languages,
             max_text=current_app.config["MAX_FREE_TEXT"],
         ),
         status,
@@ -86,7 +85,7 @@ def submit_form(code: str):
     raw = raw_answers(form, version)
     given = Given(raw, "qr", key=_form_key(), body_hash=body_hash({"link": target.code, "answers": raw}))
     try:
-        submit(db.session, target, given, now=datetime.now(timezone.utc), rules=Rules.from_config(current_app.config))
+        stored = submit(db.session, target, given, now=datetime.now(timezone.utc), rules=Rules.from_config(current_app.config))
     except InvalidAnswer:
         db.session.rollback()
         notice = _("Noe i svaret kunne ikke lagres. Se over det som er merket, og trykk «Send» igjen.")
@@ -99,6 +98,9 @@ def submit_form(code: str):
         db.session.rollback()
         return redirect(url_for(".thanks", code=target.code, lang=lang, again=1))
     db.session.commit()
+    if stored.help:
+        # Only in the signed cookie the form already uses, for the next page: never in a URL, log or table.
+        session["help"] = True
     return redirect(url_for(".thanks", code=target.code, lang=lang))
 
 
@@ -119,5 +121,6 @@ def thanks(code: str):
         version=version,
         lang=current_language(),
         again=request.args.get("again") == "1",
-        languages=languages_of(version),
+        help=session.pop("help", False),
+        languages=version.languages,
     )

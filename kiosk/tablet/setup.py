@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.api.serialize import link_json
-from kiosk.form_languages import languages_of
-from kiosk.models import Device, Form, FormVersion, ShortLink
+from kiosk.models import Device, Form, ShortLink
 from kiosk.operations import create_link
 from kiosk.periods import local_today
+from kiosk.published import published_view
 from kiosk.links import UnknownLink, resolve_link
 from kiosk.tablet.texts import all_texts
 
@@ -46,7 +46,7 @@ def kiosk_config(session: Session, device: Device, *, now: datetime, app_config:
         target = resolve_link(session, link.code)
     except UnknownLink:
         raise NoKioskForm(device.location.name) from None
-    version = session.get_one(FormVersion, target.version_id)
+    version = published_view(session, target.version_id)
     location = device.location
     return {
         "device": {"id": device.id, "name": device.name},
@@ -59,6 +59,6 @@ def kiosk_config(session: Session, device: Device, *, now: datetime, app_config:
         "max_backdate_days": app_config["MAX_BACKDATE_DAYS"],
         "burst_per_minute": app_config["KIOSK_BURST_PER_MINUTE"],
         "max_free_text": app_config["MAX_FREE_TEXT"],
-        "languages": languages_of(version),
+        "languages": version.languages,
         "texts": all_texts(),
     }

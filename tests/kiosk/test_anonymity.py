@@ -158,8 +158,8 @@ def test_gunicorn_logs_nothing_identifying(database_url, link, tmp_path: Path):
             server.wait(10)
     access = out.read_text()
     everything = access + err.read_text()
-    assert f'"GET /s/{link.code}" 200' in access
-    assert '"POST /api/v1/submissions" 201' in access
+    # No access log at all: journald would date each line, and so each answer (tests/deploy/test_logs.py).
+    assert access == "" and link.code not in everything and "/api/" not in everything
     assert not IPV4.search(access), access
     for canary in CANARIES + ["secret=query", "lang=en"]:
         assert canary not in everything

@@ -1,4 +1,6 @@
-"""deploy/backup.py: a backup taken while the app writes restores to the same answers."""
+"""deploy/backup.py: a backup taken while the app writes restores to the same answers, and is private."""
+import sqlite3
+import stat
 import subprocess
 import sys
 import uuid
@@ -33,7 +35,34 @@ def test_backup_and_restore_round_trip(app, client, session, link, tmp_path):
     restored_instance = tmp_path / "restored"
     restored_instance.mkdir()
     subprocess.run([sys.executable, ROOT / "deploy/backup.py", "restore", str(copy)], env={**env, "SIIFRA_INSTANCE_PATH": str(restored_instance)}, check=True, capture_output=True)
-    import sqlite3
-
     with sqlite3.connect(restored_instance / "siifra.sqlite3") as connection:
         assert connection.execute("SELECT count(*) FROM submission").fetchone()[0] == 3
+
+
+def test_backups_are_private_whatever_the_umask(tmp_path):
+    """Copies hold password hashes and every answer: folder 0700, files 0600, under Debian's umask 022."""
+    instance = tmp_path / "inst"
+    instance.mkdir()
+    with sqlite3.connect(instance / "siifra.sqlite3") as connection:
+        connection.execute("CREATE TABLE answer (text)")
+    connection.close()
+    env = {"SIIFRA_INSTANCE_PATH": str(instance), "PATH": "/usr/bin:/bin"}
+
+    def run(*args: str) -> str:
+        command = [sys.executable, ROOT / "deploy/backup.py", *args]
+        return subprocess.run(command, env=env, umask=0o022, capture_output=True, text=True, check=True).stdout
+
+    def mode(path: Path) -> int:
+        return stat.S_IMODE(path.stat().st_mode)
+
+    copy = Path(run("backup", str(tmp_path / "new" / "backups")).strip())
+    assert mode(copy.parent) == 0o700 and mode(copy) == 0o600
+    # A folder and a copy from before (say, made by hand) are tightened too.
+    copy.parent.chmod(0o755)
+    copy.chmod(0o644)
+    assert Path(run("backup", str(copy.parent)).strip()) == copy
+    assert mode(copy.parent) == 0o700 and mode(copy) == 0o600
+    env["SIIFRA_INSTANCE_PATH"] = str(tmp_path / "restored")
+    (tmp_path / "restored").mkdir()
+    run("restore", str(copy))
+    assert mode(tmp_path / "restored" / "siifra.sqlite3") == 0o600
