@@ -30,7 +30,7 @@ def _ratio_lines(summary: dict[str, Any]) -> list[str]:
         if key.startswith("scale"):
             _, target, database = key.split()
             lines.append(f"{LABELS[target]} on {database}, at the full size / empty: throughput {ratio['rate']:.2f}×, "
-                         f"p99 {ratio['p99']:.2f}×")
+                         f"p99 {ratio['p99']:.2f}×, worker CPU per request {ratio['cpu']:.2f}×")
         else:
             floor, size = key.split()
             rounds = ", ".join(f"{value:.2f}" for value in ratio["rounds"])

@@ -1,0 +1,94 @@
+"""The benchmark's preload and minimal floor write what they claim: kiosk's rows, in their period's range."""
+from __future__ import annotations
+
+import sqlite3
+import sys
+import uuid
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from kiosk.demo import load_demo
+from kiosk.extensions import db
+from kiosk.ids import id_range, period_of
+from kiosk.models import Answer, Submission
+from kiosk.storage import delete_periods
+from tests.conftest import NOW, PG_URL
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+import floor_min  # noqa: E402
+import preload  # noqa: E402
+
+TODAY = date(2026, 11, 18)
+PLACES = tuple((i, 100 + i, f"CODE{i}") for i in range(1, 9))
+QUESTIONS = ((1, "smiley", ()), (2, "scale", ()), (3, "yes_no", ()), (4, "single_choice", (10, 11, 12)),
+             (5, "multiple_choice", (20, 21, 22)), (6, "free_text", ()))
+PLAN = preload.Plan(7, QUESTIONS, PLACES, (), ())
+
+
+def test_a_year_of_days_over_every_place() -> None:
+    days = list(preload.days(PLAN, 3000, TODAY))
+    assert [d.day for d in days] == [TODAY - timedelta(days=363 - i) for i in range(364)]
+    submissions = [s for d in days for s in d.submissions]
+    assert len(submissions) == 3000 and len({s[0] for s in submissions}) == 3000
+    assert {s[2] for s in submissions} == {p[0] for p in PLACES}
+    for d in days:
+        low, high = id_range(d.day, d.day)
+        assert all(low <= s[0] < high and period_of(s[0]) == s[4] == d.day for s in d.submissions)
+        assert all((s[3] == "kiosk") == (s[6] == 100 + s[2]) for s in d.submissions)
+        assert (len(d.keys) == len(d.submissions)) == (d.day > TODAY - timedelta(days=7))
+        assert len(d.keys) in (0, len(d.submissions))
+    answers: dict[uuid.UUID, list[int]] = {}
+    for d in days:
+        for a in d.answers:
+            answers.setdefault(a[0], []).append(a[1])
+    assert set(answers) == {s[0] for s in submissions}
+    assert {len(p) for p in answers.values()} == {5, 6, 7}
+    assert all(p == list(range(len(p))) for p in answers.values())
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="fills the SQLite file directly; PostgreSQL is filled through COPY as a superuser")
+def test_preloaded_rows_are_kiosks_and_go_by_period(app: Flask) -> None:
+    with app.app_context():
+        load_demo(db.session, now=NOW)
+        preload._add_places(db.session, NOW)
+        db.session.commit()
+        plan = preload._read_plan(db.session)
+        path = db.engine.url.database
+        db.session.remove()
+        db.engine.dispose()
+    assert len(plan.places) == 8 and [q[1] for q in plan.questions][-1] == "free_text"
+    preload.fill_sqlite(path, plan, 2000, TODAY)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    week = (TODAY - timedelta(days=13), TODAY - timedelta(days=7))
+    with app.app_context():
+        low, high = id_range(*week)
+        in_week = db.session.scalars(select(Submission.id).where(Submission.id >= low, Submission.id < high)).all()
+        periods = set(db.session.scalars(select(Submission.period).where(Submission.id >= low, Submission.id < high)))
+        assert len(in_week) == sum(2000 * (i + 1) // 364 - 2000 * i // 364 for i in range(350, 357))
+        assert periods == {week[0] + timedelta(days=i) for i in range(7)}
+        assert delete_periods(db.session, *week) == len(in_week)
+        db.session.commit()
+        left = db.session.scalar(select(db.func.count()).select_from(Answer).where(Answer.submission_id >= low, Answer.submission_id < high))
+        assert left == 0
+        assert db.session.scalar(select(db.func.count()).select_from(Submission)) == 2000 - len(in_week)
+
+
+def test_the_minimal_floor_stores_once(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "minimal.sqlite3", isolation_level=None)
+    floor_min.create(conn, [("ABC123", 7, 3, "Europe/Oslo")], [(1, 7, "smiley"), (5, 7, "multiple_choice"), (6, 7, "free_text")])
+    key = uuid.uuid4()
+    payload = {"link": "abc123", "answers": {"1": 4, "5": [20, 22], "6": " Mer kaffe "}}
+    first = floor_min.store(conn, payload, key)
+    assert floor_min.store(conn, payload, key) == first
+    today = datetime.now(timezone.utc).astimezone(floor_min.ZoneInfo("Europe/Oslo")).date()
+    assert period_of(first) == today
+    assert conn.execute("SELECT version_id, location_id, device_id FROM submission").fetchall() == [(7, 3, None)]
+    assert conn.execute("SELECT position, question_id, value, text FROM answer ORDER BY position").fetchall() == [
+        (0, 1, 4, None), (1, 5, 20, None), (2, 5, 22, None), (3, 6, None, "Mer kaffe")]
+    assert conn.execute("SELECT count(*) FROM idempotency_key").fetchone() == (1,)
