@@ -94,7 +94,9 @@ def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[byte
             key = uuid.UUID(environ.get("HTTP_IDEMPOTENCY_KEY", ""))
         except ValueError as error:
             raise Refused("400 Bad Request", str(error)) from None
-        if not isinstance(payload, dict) or not isinstance(payload.get("link"), str) or not isinstance(payload.get("answers"), dict):
+        if not isinstance(payload, dict) or not isinstance(payload.get("link"), str):
+            raise Refused("400 Bad Request", "not a submission")
+        if not isinstance(payload.get("answers"), dict):
             raise Refused("400 Bad Request", "not a submission")
         submission_id = store(connection(), payload, key)
     except Refused as refused:

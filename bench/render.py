@@ -91,7 +91,8 @@ def render_markdown(summary: dict[str, Any], machine: dict[str, str], args: argp
         f"- {args.repeats} rounds, each target once a round (order reversed every other round), "
         f"{args.seconds:g} s after a {args.warmup:g} s warm-up, on a fresh copy of the template; {args.connections} connections",
         f"- Load average {min(loads):.1f}–{max(loads):.1f} during the runs (2 cores); other processes used up to "
-        f"{busy:.2f} cores while measuring" + (" — **other work shared the machine, the figures are noisy**" if busy > OTHER_CPU_WARNING else ""),
+        f"{busy:.2f} cores while measuring"
+        + (" — **other work shared the machine, the figures are noisy**" if busy > OTHER_CPU_WARNING else ""),
         "",
         *table,
         "",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import importlib.metadata
 import os
 import platform
@@ -62,7 +61,8 @@ def _ratios(measured: list[Run], groups: dict[tuple[str, str, int], dict[str, An
             empty, full = groups.get((target, database, 0)), groups.get((target, database, sizes[-1]))
             if empty and full and sizes[-1]:
                 ratios[f"scale {target} {database}"] = {
-                    "rate": full["rate"] / empty["rate"], "p99": full["p99"] / empty["p99"], "cpu": full["cpu_ms"] / empty["cpu_ms"],
+                    "rate": full["rate"] / empty["rate"], "p99": full["p99"] / empty["p99"],
+                    "cpu": full["cpu_ms"] / empty["cpu_ms"],
                 }
     return ratios
 
@@ -80,9 +80,10 @@ def _sizes(templates: Templates) -> dict[str, dict[str, float]]:
         full = sizes[-1]
         counts = templates.counts[(kind, full)]
         added = templates.bytes[(kind, full)] - templates.bytes[(kind, 0)]
+        preloaded = counts["submission"] - templates.counts[(kind, 0)]["submission"]
         result[kind] = {
             "submissions": counts["submission"], "answers": counts["answer"] / counts["submission"],
-            "bytes": templates.bytes[(kind, full)], "per_submission": added / (counts["submission"] - templates.counts[(kind, 0)]["submission"]),
+            "bytes": templates.bytes[(kind, full)], "per_submission": added / preloaded,
         }
         if kind == "app":
             result[kind]["tables"] = _table_bytes(templates.app[full])
@@ -154,7 +155,8 @@ def targets(summary: dict[str, Any]) -> list[tuple[str, str, str]]:
         if target == "flow":
             cpu = group["cpu_ms"] + group["db_ms"]
             rows.append((f"{database}: phone flow ≤ 10 ms server CPU ({size:,} stored)",
-                         f"{cpu:.1f} ms" + (f" ({group['cpu_ms']:.1f} app + {group['db_ms']:.1f} PostgreSQL)" if group["db_ms"] else ""),
+                         f"{cpu:.1f} ms"
+                         + (f" ({group['cpu_ms']:.1f} app + {group['db_ms']:.1f} PostgreSQL)" if group["db_ms"] else ""),
                          _met(cpu <= 10)))
     for kind, label in (("app", "sqlite"), ("pg", "postgres")):
         if kind in sizes:

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import preload
-import serving
 from pgcluster import Cluster
 from preload import TEXTS, Plan
 

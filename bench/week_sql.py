@@ -58,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
     today = datetime.now(ZoneInfo("Europe/Oslo")).date()
     monday = today - timedelta(days=today.weekday() + 7)  # the last whole ISO week
-    spans = {"1 week": (monday, monday + timedelta(days=6)), "52 weeks": (monday - timedelta(weeks=51), monday + timedelta(days=6))}
+    sunday = monday + timedelta(days=6)
+    spans = {"1 week": (monday, sunday), "52 weeks": (monday - timedelta(weeks=51), sunday)}
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="siifra-week-", dir=args.tmpdir) as tmp, contextlib.ExitStack() as stack:
         cache = Path(args.cache).resolve()
@@ -124,9 +125,8 @@ def _sqlite(path: Path, first: date, last: date, places: list[int], join: str) -
     with contextlib.closing(conn):
         timing = _timed(lambda: conn.execute(sql, params).fetchall(), cold, time.process_time)
         plan = "\n".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params))
-        submissions = conn.execute(
-            f"SELECT count(*) FROM submission WHERE id >= :low AND id < :high AND location_id IN ({', '.join(map(str, places))})", params
-        ).fetchone()[0]
+        where = f"id >= :low AND id < :high AND location_id IN ({', '.join(map(str, places))})"
+        submissions = conn.execute(f"SELECT count(*) FROM submission WHERE {where}", params).fetchone()[0]
     return timing | {"plan": plan, "submissions": submissions, "sql": sql}
 
 
@@ -179,7 +179,8 @@ def render(results: list[dict[str, Any]], size: int, places: list[int], pg_versi
                      f"| **{r['warm'] * 1000:.0f} ms** | {r['cpu'] * 1000:.0f} ms | {len(r['rows'])} |")
     lines += ["", "Wall times depend on the machine's load; CPU time is this process's for SQLite and the backend's for "
               "PostgreSQL (without its parallel workers, whose CPU is not counted).",
-              "", "The SQL (SQLite's form, with JOIN or CROSS JOIN; PostgreSQL's has JOIN and takes the same uuids):", "", "```sql", results[0]["sql"].strip(), "```"]
+              "", "The SQL (SQLite's form, with JOIN or CROSS JOIN; PostgreSQL's has JOIN and takes the same uuids):",
+              "", "```sql", results[0]["sql"].strip(), "```"]
     for r in results:
         lines += ["", f"{r['database']}, {r['span']}:", "", "```", r["plan"], "```"]
     return "\n".join(lines)

@@ -74,8 +74,8 @@ def test_preloaded_rows_are_kiosks_and_go_by_period(app: Flask) -> None:
         assert periods == {week[0] + timedelta(days=i) for i in range(7)}
         assert delete_periods(db.session, *week) == len(in_week)
         db.session.commit()
-        left = db.session.scalar(select(db.func.count()).select_from(Answer).where(Answer.submission_id >= low, Answer.submission_id < high))
-        assert left == 0
+        answers = select(db.func.count()).select_from(Answer)
+        assert db.session.scalar(answers.where(Answer.submission_id >= low, Answer.submission_id < high)) == 0
         assert db.session.scalar(select(db.func.count()).select_from(Submission)) == 2000 - len(in_week)
 
 
