@@ -6,9 +6,13 @@ INSTANCE ?= instance
 PORT ?= 5000
 export SIIFRA_INSTANCE_PATH ?= $(abspath $(INSTANCE))
 
-.PHONY: run test test-pg deps test-deps system-deps bench translations clean
+.PHONY: run test test-pg deps test-deps app-deps system-deps bench-deps bench translations clean
 
-$(BIN)/activate:
+## Debian packages the app needs (python3-venv, WeasyPrint's libraries); installed with sudo when missing.
+app-deps:
+	@PYTHON=$(PYTHON) bash .ci/system-deps.sh run
+
+$(BIN)/activate: | app-deps
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: $(BIN)/activate setup.cfg
@@ -29,9 +33,12 @@ deps: $(VENV)/.installed $(CATALOGS:.po=.mo)
 
 test-deps: deps tests/browser/node_modules/.installed
 
-## Debian packages the tests need (browser, PostgreSQL, PDF rendering); skipped when already there.
+## Debian packages the tests need as well (Chromium, Node.js, PostgreSQL, nginx, PDF tools); installed when missing.
 system-deps:
-	@bash .ci/system-deps.sh
+	@PYTHON=$(PYTHON) bash .ci/system-deps.sh test
+
+bench-deps:
+	@PYTHON=$(PYTHON) bash .ci/system-deps.sh bench
 
 ## The instance folder holds the database and the key: this user's alone (0700, 0600), whatever the umask.
 $(INSTANCE)/secret_key:
@@ -39,7 +46,7 @@ $(INSTANCE)/secret_key:
 	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@
 
 ## Set everything up and run the app with demo data on SQLite at http://127.0.0.1:$(PORT)/
-run: deps $(INSTANCE)/secret_key
+run: app-deps deps $(INSTANCE)/secret_key
 	$(BIN)/flask --app kiosk db upgrade
 	$(BIN)/flask --app kiosk demo
 	@echo "Open one of these links:"
@@ -56,7 +63,7 @@ test: system-deps test-deps
 test-pg: system-deps test-deps
 	bash .ci/with-postgres.sh $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
-bench: system-deps test-deps
+bench: bench-deps test-deps
 	$(BIN)/python bench/submissions.py
 	$(BIN)/python bench/kiosk_load.py
 

@@ -7,7 +7,8 @@ DATA=$(mktemp -d /tmp/siifra-pg.XXXXXX)
 RUNAS=()
 if [ "$(id -u)" -eq 0 ]; then
   chown postgres:postgres "$DATA"
-  RUNAS=(runuser -u postgres --)
+  # From /, as the caller's folder (say, /root/siifra) may be closed to postgres.
+  RUNAS=(runuser -u postgres -- env -C /)
 fi
 "${RUNAS[@]}" "$PGBIN/initdb" -D "$DATA" -A trust -U postgres --no-sync >/dev/null
 "${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$DATA" -l "$DATA/server.log" -w \

@@ -1,8 +1,9 @@
 """One guard for the whole admin blueprint: who is signed in, and may they open this page?
 
 Every view declares its roles with @roles(...). A view without a declaration is open to admins only,
-so a new page cannot be left open by accident. Object-level checks (a council member sees only their
-own council) live in the views, through the helpers at the bottom.
+so a new page cannot be left open by accident. A @partial view (the second factor, logout) is open to
+every staff member, signed in fully or still lacking the second factor. Object-level checks (a council
+member sees only their own council) live in the views, through the helpers at the bottom.
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def public(view: F) -> F:
 
 
 def partial(view: F) -> F:
-    """Open the view to a session that still lacks its second factor."""
+    """Open the view to every staff session, including one that still lacks its second factor."""
     setattr(view, PARTIAL, True)
     return view
 
@@ -92,9 +93,14 @@ def guard() -> Response | None:
             return None
         target = "admin.two_factor" if record.user.two_factor_enabled else "admin.two_factor_setup"
         return redirect(url_for(target))
-    if record.user.role not in getattr(view, ROLES, frozenset({Role.ADMIN})):
+    if record.user.role not in getattr(view, ROLES, _default_roles(view)):
         abort(403)
     return None
+
+
+def _default_roles(view: Callable[..., Any]) -> frozenset[Role]:
+    # A view open to half-signed-in staff must not be closed to fully signed-in ones (logout was).
+    return frozenset(ALL_STAFF) if getattr(view, PARTIAL, False) else frozenset({Role.ADMIN})
 
 
 def current_user() -> User:

@@ -7,6 +7,7 @@ ACTION_LABELS = {
     "login": _l("Logget inn"),
     "logout": _l("Logget ut"),
     "two_factor_enabled": _l("Slo på totrinnsinnlogging"),
+    "two_factor_too_many_codes": _l("Skrev feil kode for mange ganger og må logge inn på nytt"),
     "recovery_codes_renewed": _l("Laget nye gjenopprettingskoder"),
     "user_created_cli": _l("Konto laget på kommandolinjen"),
     "user_invited": _l("Inviterte en ansatt"),

@@ -24,6 +24,7 @@ import json
 import os
 import secrets
 import sqlite3
+import threading
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timezone
@@ -61,7 +62,8 @@ INSERT INTO answer (submission_id, position, question_id, number, option_id, tex
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
-_connection: sqlite3.Connection | None = None
+# One connection per thread (gunicorn's gthread workers serve a few requests at once, as kiosk's pool does).
+_local = threading.local()
 _kinds: dict[int, dict[str, str]] = {}  # form version id -> {question id as text: kind}
 _zones: dict[str, ZoneInfo] = {}
 
@@ -75,9 +77,8 @@ class Refused(Exception):
 
 
 def connection() -> sqlite3.Connection:
-    """Return this worker's connection, opened after the fork, with kiosk's pragmas."""
-    global _connection
-    if _connection is None:
+    """Return this thread's connection, opened after the fork, with kiosk's pragmas."""
+    if getattr(_local, "connection", None) is None:
         if not DATABASE:
             raise RuntimeError("Set SIIFRA_FLOOR_DATABASE to the path of a migrated SQLite database.")
         conn = sqlite3.connect(DATABASE, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
@@ -85,8 +86,8 @@ def connection() -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys=ON")
-        _connection = conn
-    return _connection
+        _local.connection = conn
+    return _local.connection
 
 
 def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:

@@ -6,7 +6,10 @@ from gunicorn.glogging import Logger
 
 bind = os.environ.get("SIIFRA_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("SIIFRA_WORKERS", "2"))
-worker_class = "sync"
+# Threads, so that a request that waits (a sign-in's password hash, which releases the GIL while argon2
+# runs, or its turn at the one hashing slot) does not queue the public form behind it.
+worker_class = "gthread"
+threads = int(os.environ.get("SIIFRA_THREADS", "8"))
 timeout = 30
 graceful_timeout = 20
 # Bodies are small; refuse odd request lines and headers early.

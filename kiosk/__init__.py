@@ -25,6 +25,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     config.load_secret_key(app)
     config.check_secret_key(app)
     config.check_settings(app)
+    config.secure_cookies(app)
 
     from kiosk import database, headers, logs
     from kiosk.extensions import babel, csrf, db, migrate

@@ -38,7 +38,8 @@ class Defaults:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = False
+    # None: Secure whenever BASE_URL is https (the public form's CSRF cookie never travels in the clear).
+    SESSION_COOKIE_SECURE: bool | None = None
     SESSION_COOKIE_NAME = "siifra"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
 
@@ -57,6 +58,9 @@ class Defaults:
     ADMIN_COOKIE_SECURE: bool | None = None
     ADMIN_IDLE_MINUTES = 30
     ADMIN_SESSION_HOURS = 8
+    # Password hashes run one at a time per machine (admin.passwords.hashing_slot); a sign-in waits this
+    # long for its turn, then is asked to try again (429), so a flood cannot hold every worker thread.
+    ADMIN_HASH_WAIT_SECONDS = 2.0
     INVITATION_HOURS = 72
 
     # Outgoing mail for invitations; with no MAIL_SERVER the link is only shown to the admin.
@@ -144,6 +148,12 @@ def check_secret_key(app: Flask) -> None:
         "No secret key. Set SIIFRA_SECRET_KEY, or write one into "
         f"{Path(app.instance_path) / 'secret_key'} (make run does this for you)."
     )
+
+
+def secure_cookies(app: Flask) -> None:
+    """Make the public form's cookie Secure when the service is served over https, unless set explicitly."""
+    if app.config.get("SESSION_COOKIE_SECURE") is None:
+        app.config["SESSION_COOKIE_SECURE"] = str(app.config["BASE_URL"]).startswith("https://")
 
 
 def check_settings(app: Flask) -> None:

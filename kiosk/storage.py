@@ -57,11 +57,15 @@ def settle(session: Session, first: date, last: date) -> int:
     return moved
 
 
+# Rows that point to anonymous rows and go when they go (they are not anonymous themselves).
+LINKS = (("digest_text", "free_text_id", "free_text_id"),)
+
+
 def delete_periods(session: Session, first: date, last: date) -> int:
     """Delete every submission of the periods starting first..last, with its answers and keys; return how many."""
     bounds = _bounds(first, last)
     deleted = 0
-    for table, column, _order in ANONYMOUS_TABLES:
+    for table, column, _order in (*LINKS, *ANONYMOUS_TABLES):
         result = session.execute(text(f"DELETE FROM {table} WHERE {_in_range(column)}").bindparams(*_typed()), bounds)
         if table == "submission":
             deleted = int(getattr(result, "rowcount", 0) or 0)

@@ -4,12 +4,30 @@ from kiosk.models.devices import Device
 from kiosk.models.forms import Form, FormVersion, Option, Question, QuestionKind
 from kiosk.models.links import ShortLink
 from kiosk.models.moderation import FreeText, HideReason, LocalWord, Setting, TextStatus
+from kiosk.models.reporting import (
+    AnswerTally,
+    DeliveryStatus,
+    Digest,
+    DigestDelivery,
+    DigestStatus,
+    DigestText,
+    SubmissionTally,
+    Theme,
+)
 from kiosk.models.locations import Location, LocationKind
 from kiosk.models.staff import AuditEvent, Council, Invitation, LoginThrottle, RecoveryCode, Role, StaffSession, User
 from kiosk.models.submissions import Answer, IdempotencyKey, Submission
 
 __all__ = [
     "Answer",
+    "AnswerTally",
+    "DeliveryStatus",
+    "Digest",
+    "DigestDelivery",
+    "DigestStatus",
+    "DigestText",
+    "SubmissionTally",
+    "Theme",
     "AuditEvent",
     "Council",
     "Invitation",

@@ -8,7 +8,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table, Text, false
+from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kiosk.models.base import Base
@@ -26,7 +26,8 @@ class Role(enum.StrEnum):
     @property
     def needs_two_factor(self) -> bool:
         """Return True when the role must use TOTP two-factor sign-in."""
-        return self in (Role.ADMIN, Role.MODERATOR)
+        # Every role: council members read free text too, and a password alone is one phishing mail away.
+        return True
 
 
 council_location = Table(
@@ -47,6 +48,12 @@ class Council(Base):
     created_at: Mapped[datetime] = mapped_column()
     # Free text from this council's locations is released only when two moderators agree.
     four_eyes: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Digests: "weekly", "monthly" or a cron expression; when they are sent ("mon 08:00", Europe/Oslo);
+    # their language; and k, the smallest group a number is shown for (kiosk/digests/periods.py).
+    cadence: Mapped[str] = mapped_column(String(64), default="weekly", server_default="weekly")
+    send: Mapped[str] = mapped_column(String(32), default="mon 08:00", server_default="mon 08:00")
+    language: Mapped[str] = mapped_column(String(2), default="nb", server_default="nb")
+    k: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
 
     locations: Mapped[list[Location]] = relationship(secondary=council_location, order_by=Location.name)
 
@@ -62,13 +69,19 @@ class User(Base):
     role: Mapped[Role] = mapped_column(str_enum(Role))
     council_id: Mapped[int | None] = mapped_column(ForeignKey("council.id"), default=None)
     password_hash: Mapped[str] = mapped_column(String(255))
-    totp_secret: Mapped[str | None] = mapped_column(String(64), default=None)
+    # Encrypted with kiosk.encryption (purpose "totp"): a copy of the database alone cannot make codes.
+    totp_secret_encrypted: Mapped[str | None] = mapped_column(String(255), default=None)
     totp_enabled_at: Mapped[datetime | None] = mapped_column(default=None)
     # The last TOTP time step accepted, so that a code cannot be used twice.
     totp_last_step: Mapped[int | None] = mapped_column(default=None)
+    # Wrong codes in a row, in any session; past a few, every further code must wait (see admin.twofactor).
+    code_failures: Mapped[int] = mapped_column(default=0, server_default="0")
+    code_wait_until: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column()
     last_login_at: Mapped[datetime | None] = mapped_column(default=None)
     disabled_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Council members get each digest by e-mail unless they turn it off for themselves.
+    digest_email: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     council: Mapped[Council | None] = relationship()
 
@@ -84,14 +97,15 @@ class User(Base):
 
 
 class LoginThrottle(Base):
-    """Failed sign-ins per e-mail address, known or not, so that throttling reveals no accounts."""
+    """Failed sign-ins in one bucket: an e-mail address typed (known or not, so that throttling reveals
+    no accounts), or one known browser of one account (see admin.login)."""
 
     __tablename__ = "login_throttle"
 
-    email_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(default=None)
-    last_failure_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_failure_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
 
 
 class RecoveryCode(Base):
@@ -116,6 +130,8 @@ class StaffSession(Base):
     created_at: Mapped[datetime] = mapped_column()
     last_seen_at: Mapped[datetime] = mapped_column()
     two_factor_done: Mapped[bool] = mapped_column(default=False)
+    # Wrong codes typed in this session; past a few the session ends and the password is asked again.
+    code_failures: Mapped[int] = mapped_column(default=0, server_default="0")
     ended_at: Mapped[datetime | None] = mapped_column(default=None)
 
     user: Mapped[User] = relationship()

@@ -13,6 +13,7 @@ from kiosk.operations import create_link
 from kiosk.periods import local_today
 from kiosk.published import published_view
 from kiosk.links import UnknownLink, resolve_link
+from kiosk.moderation.crisis import crisis_phrases
 from kiosk.tablet.texts import all_texts
 
 
@@ -61,4 +62,6 @@ def kiosk_config(session: Session, device: Device, *, now: datetime, app_config:
         "max_free_text": app_config["MAX_FREE_TEXT"],
         "languages": version.languages,
         "texts": all_texts(),
+        # Checked on the tablet, offline too: typed text that suggests danger shows where to get help.
+        "crisis_phrases": crisis_phrases(),
     }

@@ -11,11 +11,11 @@ from tests.admin import staffing
 
 
 @pytest.fixture
-def make_staff(session) -> Callable[..., staffing.Staff]:
-    """Return a factory for staff accounts: make_staff(Role.ADMIN) has TOTP set up, like every admin."""
+def make_staff(app, session) -> Callable[..., staffing.Staff]:
+    """Return a factory for staff accounts: make_staff(Role.COUNCIL) has TOTP set up, like every account."""
 
     def make(role: Role = Role.ADMIN, **options: Any) -> staffing.Staff:
-        return staffing.make_staff(session, role, **options)
+        return staffing.make_staff(app, session, role, **options)
 
     return make
 

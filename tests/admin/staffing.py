@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import pyotp
+from flask import Flask
 from sqlalchemy.orm import Session
 
 from admin.accounts import create_user
@@ -37,8 +38,13 @@ class Staff:
         return totp.at(step * 30)
 
 
-def make_staff(session: Session, role: Role, *, email: str | None = None, council: Council | None = None, two_factor: bool | None = None) -> Staff:
-    """Create an account (with TOTP set up for roles that need it) and return its sign-in details."""
+def make_staff(
+    app: Flask, session: Session, role: Role, *, email: str | None = None, council: Council | None = None, two_factor: bool | None = None
+) -> Staff:
+    """Create an account (with TOTP set up, as every role needs) and return its sign-in details.
+
+    The app is needed for its secret key: TOTP secrets are stored encrypted with a key derived from it.
+    """
     now = datetime.now(timezone.utc)
     if role is Role.COUNCIL and council is None:
         council = Council(name=f"Brukerrådet {role.value} {time.monotonic_ns()}", created_at=now.replace(tzinfo=None))
@@ -52,7 +58,8 @@ def make_staff(session: Session, role: Role, *, email: str | None = None, counci
     if two_factor if two_factor is not None else role.needs_two_factor:
         secret = new_secret()
         past = now - timedelta(seconds=60)
-        assert confirm_enrolment(session, user, secret, pyotp.TOTP(secret).at(past), now=past) is not None
+        with app.app_context():
+            assert confirm_enrolment(session, user, secret, pyotp.TOTP(secret).at(past), now=past) is not None
     session.commit()
     return Staff(user.id, user.email, role, secret, user.council_id, user.totp_last_step or 0)
 

@@ -41,8 +41,8 @@ def test_phone_form_and_code_page(axe_context: BrowserContext, server, make_link
         assert serious_findings(page) == [], path
 
 
-def test_staff_pages(axe_context: BrowserContext, server, session, link) -> None:
-    staff = make_staff(session, Role.ADMIN)
+def test_staff_pages(axe_context: BrowserContext, server, app, session, link) -> None:
+    staff = make_staff(app, session, Role.ADMIN)
     page = axe_context.new_page()
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{server.url}/admin/login")

@@ -1,5 +1,6 @@
 // Si ifra on a wall tablet: paired once by staff, then one tap gives a rating and saying more is
 // optional. Nothing a person gave stays on screen, in history or in storage for the next person.
+import { suggestsCrisis } from './crisis.js';
 import * as outbox from './queue.js';
 import * as typed from './typed.js';
 
@@ -247,18 +248,32 @@ function rate(q, value) {
   if (more) keep(); else finalise();
 }
 
-function thanks(offer) {
-  redraw = () => thanks(offer);
+function thanks(offer, help = false) {
+  redraw = () => thanks(offer, help);
   show('thanks', [
     h('div', { class: 'mark', 'aria-hidden': 'true' }, check()),
     h('h1', { 'data-say': '', text: t('thanks') }),
     h('p', { class: 'lead', 'data-say': '', text: t('thanks_saved') }),
+    help && helpBox(),
     offer && [
       h('h2', { 'data-say': '', text: t('say_more') }),
       h('div', { class: 'actions' }, button('say_more_yes', 'primary', () => step(1)), button('say_more_no', '', reset)),
     ],
+    help && h('div', { class: 'actions' }, button('done', '', reset)),
   ]);
-  timer = setTimeout(reset, offer ? OFFER_MS : DONE_MS);
+  // Time to read the numbers, or write them down: the screen then waits as long as a person mid-way.
+  timer = setTimeout(reset, help ? cfg.idle_reset_seconds * 1000 : offer ? OFFER_MS : DONE_MS);
+}
+
+// Where to get help, in plain words; shown when typed text suggests someone may be in danger.
+function helpBox() {
+  const line = (number, key) => h('li', {}, h('strong', { class: 'number', 'data-say': '', text: number }), ' ',
+    h('span', { 'data-say': '', text: t(key) }));
+  return h('section', { class: 'help', role: 'region', 'aria-labelledby': 'help-title' },
+    h('h2', { id: 'help-title', 'data-say': '', text: t('help_title') }),
+    h('p', { 'data-say': '', text: t('help_body') }),
+    h('ul', { class: 'help-lines' }, line('116 123', 'help_116123'), line('116 117', 'help_116117'), line('113', 'help_113')),
+    h('p', { 'data-say': '', text: t('help_anonymous') }));
 }
 
 function check() {
@@ -269,8 +284,10 @@ function check() {
 
 function done() {
   const gave = person.entry && Object.keys(person.entry.answers).length;
+  const help = gave && Object.values(person.entry.answers)
+    .some((value) => typeof value === 'string' && suggestsCrisis(value, cfg.crisis_phrases));
   finalise();
-  if (gave) thanks(false); else idle();
+  if (gave) thanks(false, help); else idle();
 }
 
 function step(i, as = 'step') {

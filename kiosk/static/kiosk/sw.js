@@ -1,9 +1,9 @@
 // The kiosk's service worker: keeps the shell (page, style, scripts) so that the tablet starts and
 // works without a network. It never sees answers: API requests go straight to the network.
-const CACHE = 'siifra-shell-1';
+const CACHE = 'siifra-shell-2';
 const ROOT = new URL('../', self.registration.scope);
 const PAGE = new URL('kiosk/', ROOT).href;
-const SHELL = [PAGE, ...['kiosk.css', 'kiosk.js', 'queue.js', 'typed.js'].map((name) => new URL(`static/kiosk/${name}`, ROOT).href)];
+const SHELL = [PAGE, ...['kiosk.css', 'kiosk.js', 'queue.js', 'typed.js', 'crisis.js'].map((name) => new URL(`static/kiosk/${name}`, ROOT).href)];
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {

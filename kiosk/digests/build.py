@@ -1,0 +1,133 @@
+"""Building digests: claim the (council, period) record first, then gather, store and queue the e-mails.
+
+The claim is a row with a unique (council, period) key, committed before anything else happens, so that
+a second scheduler started by mistake, a second click or a retry finds it and does nothing. A build that
+died half-way (status still "building" after STALE) may be taken over. The CLI, the staff pages and
+the scheduler all call build_due() or build().
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kiosk.digests.periods import Period, due_periods, parse_period
+from kiosk.digests.snapshot import gather
+from kiosk.models import Council, Digest, DigestDelivery, DigestStatus, DigestText, Role, User
+from kiosk.models.types import db_time
+from kiosk.reporting.tallies import count_periods
+
+STALE = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Built:
+    """What one build did: the digest (None when another process has it), and whether it is new."""
+
+    digest: Digest | None
+    new: bool
+
+
+def claim(session: Session, council: Council, period: Period, *, now: datetime) -> Digest | None:
+    """Write the (council, period) record and commit it; None when it exists and is not a stale build."""
+    digest = Digest(council_id=council.id, period=period.label, first_day=period.first_day, last_day=period.last_day,
+                    status=DigestStatus.BUILDING, built_at=db_time(now))
+    session.add(digest)
+    try:
+        session.commit()
+        return digest
+    except IntegrityError:
+        session.rollback()
+    # Taken: only a build that has been "building" for long died half-way; one process takes it over.
+    taken = session.execute(
+        update(Digest)
+        .where(Digest.council_id == council.id, Digest.period == period.label, Digest.status == DigestStatus.BUILDING,
+               Digest.built_at < db_time(now - STALE))
+        .values(built_at=db_time(now))
+    )
+    session.commit()
+    if not getattr(taken, "rowcount", 0):
+        return None
+    return session.scalars(select(Digest).where(Digest.council_id == council.id, Digest.period == period.label)).one()
+
+
+def build(session: Session, council: Council, period: Period, *, now: datetime, merged: list[str] | None = None) -> Built:
+    """Build council's digest for period (once; building it again changes nothing) and queue its e-mails."""
+    existing = session.scalars(select(Digest).where(Digest.council_id == council.id, Digest.period == period.label)).first()
+    if existing is not None and existing.status is not DigestStatus.BUILDING:
+        return Built(existing, False)
+    digest = claim(session, council, period, now=now)
+    if digest is None:
+        return Built(None, False)
+    count_periods(session, period.first_day - timedelta(days=6), period.last_day)
+    snapshot = gather(session, council, period, merged=merged or [])
+    if snapshot is None:
+        digest.status = DigestStatus.WAITING
+    else:
+        digest.snapshot = snapshot
+        digest.status = DigestStatus.READY
+        for text_id in snapshot["text_ids"]:
+            session.add(DigestText(digest_id=digest.id, free_text_id=uuid.UUID(hex=text_id)))
+        queue_deliveries(session, digest, now=now)
+    digest.built_at = db_time(now)
+    session.flush()
+    return Built(digest, True)
+
+
+def queue_deliveries(session: Session, digest: Digest, *, now: datetime) -> int:
+    """Queue one e-mail per member who wants digests by e-mail; return how many."""
+    members = session.scalars(
+        select(User).where(User.council_id == digest.council_id, User.role == Role.COUNCIL, User.disabled_at.is_(None),
+                           User.digest_email.is_(True))
+    ).all()
+    for member in members:
+        session.add(DigestDelivery(digest_id=digest.id, user_id=member.id, next_attempt_at=db_time(now)))
+    session.flush()
+    return len(members)
+
+
+def build_due(session: Session, *, now: datetime) -> list[Digest]:
+    """Build every digest that is due for every council: on start this catches up on everything missed."""
+    built = []
+    for council in session.scalars(select(Council).order_by(Council.id)).all():
+        built += _build_council(session, council, now=now)
+    return built
+
+
+def _build_council(session: Session, council: Council, *, now: datetime) -> list[Digest]:
+    since = _since(session, council)
+    waiting: list[Period] = []
+    built = []
+    for period, _moment in due_periods(council.cadence, council.send, since=since, now=now):
+        merged = waiting[0].merged_with(period) if waiting else period
+        result = build(session, council, merged, now=now, merged=[p.label for p in waiting])
+        session.commit()
+        if result.digest is None:
+            continue
+        if result.digest.status is DigestStatus.WAITING:
+            waiting.append(period)
+        else:
+            waiting = []
+            if result.new:
+                built.append(result.digest)
+    return built
+
+
+def _since(session: Session, council: Council) -> date:
+    """Return the first day from which this council's periods count: the day after its latest digest, or its start."""
+    latest = session.scalar(
+        select(Digest.last_day).where(Digest.council_id == council.id, Digest.status == DigestStatus.READY)
+        .order_by(Digest.last_day.desc()).limit(1)
+    )
+    if latest is not None:
+        return latest + timedelta(days=1)
+    return council.created_at.date()
+
+
+def build_period(session: Session, council: Council, label: str, *, now: datetime) -> Built:
+    """Build the digest for a period written as 2026-W48 or 2026-11 (the CLI's digest build)."""
+    return build(session, council, parse_period(label), now=now)
