@@ -3,9 +3,11 @@
 No Flask, no SQLAlchemy: stdlib json and sqlite3 only, so that the benchmark can show how much of a
 request's cost is the framework and the ORM rather than SQLite and its fsync. It writes the same rows
 as kiosk into the same migrated schema — 16-byte ids whose first 4 bytes are the day (kiosk/ids.py),
-answers keyed by (submission, position), dates as YYYY-MM-DD, the same body hash — with the same
-pragmas; the link is looked up before the write lock is taken, as kiosk does, and the inserts run in
-one BEGIN IMMEDIATE transaction.
+answers keyed by (submission, position), free text in free_text with what was typed sealed (Fernet,
+with a key derived from the app's secret as kiosk/encryption.py does), dates as YYYY-MM-DD, the same
+body hash — with the same pragmas; the link is looked up before the write lock is taken, as kiosk
+does, and the inserts run in one BEGIN IMMEDIATE transaction. It does not de-identify the text or look
+for crisis words (kiosk/moderation/): that is part of what kiosk's figure costs.
 
 It does what any implementation of the endpoint must do per request: parse the JSON body and the
 Idempotency-Key header, resolve the short link (one query, as kiosk does), claim the key, insert the
@@ -19,6 +21,7 @@ what the benchmark measures. Serve it with the same gunicorn settings as kiosk:
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -30,6 +33,10 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 DATABASE = os.environ.get("SIIFRA_FLOOR_DATABASE", "")
 BUSY_TIMEOUT_MS = 10_000  # kiosk's SQLITE_BUSY_TIMEOUT_MS default
@@ -57,7 +64,11 @@ INSERT INTO submission (id, form_version_id, location_id, channel, period, perio
 VALUES (?, ?, ?, 'qr', ?, 'day', NULL, 0)
 """
 INSERT_ANSWER = """
-INSERT INTO answer (submission_id, position, question_id, number, option_id, text) VALUES (?, ?, ?, ?, ?, ?)
+INSERT INTO answer (submission_id, position, question_id, number, option_id) VALUES (?, ?, ?, ?, ?)
+"""
+INSERT_TEXT = """
+INSERT INTO free_text (id, submission_id, question_id, text, redactions, sealed, status, urgent, alerted, quote)
+VALUES (?, ?, ?, ?, '[]', ?, 'pending', 0, 0, 0)
 """
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
@@ -66,6 +77,22 @@ StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 _local = threading.local()
 _kinds: dict[int, dict[str, str]] = {}  # form version id -> {question id as text: kind}
 _zones: dict[str, ZoneInfo] = {}
+_sealing: list[Fernet] = []
+
+
+def sealer(secret: str) -> Fernet:
+    """Return the Fernet kiosk seals free-text originals with (kiosk/encryption.py, kiosk/moderation/sealing.py)."""
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"siifra free-text originals").derive(secret.encode())
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def seal(text: str) -> str:
+    """Return what was typed, sealed as kiosk seals it (no redactions: the floor finds none)."""
+    if not _sealing:
+        instance = os.environ.get("SIIFRA_INSTANCE_PATH", "instance")
+        _sealing.append(sealer(open(os.path.join(instance, "secret_key")).read().strip()))
+    payload = json.dumps({"original": text, "parts": []}, ensure_ascii=False)
+    return _sealing[0].encrypt(payload.encode()).decode("ascii")
 
 
 class Refused(Exception):
@@ -139,7 +166,7 @@ def store(conn: sqlite3.Connection, payload: dict[str, Any], key: uuid.UUID) -> 
     zone = _zones.get(tz) or _zones.setdefault(tz, ZoneInfo(tz))
     today = datetime.now(timezone.utc).astimezone(zone).date()
     submission_id = day_id(today)
-    rows = _answer_rows(conn, version_id, payload["answers"], submission_id)
+    rows, texts = _answer_rows(conn, version_id, payload["answers"], submission_id, today)
     conn.execute("BEGIN IMMEDIATE")
     try:
         if conn.execute(CLAIM, (key.bytes, body_hash, submission_id, today.isoformat())).fetchone() is None:
@@ -148,6 +175,7 @@ def store(conn: sqlite3.Connection, payload: dict[str, Any], key: uuid.UUID) -> 
             return uuid.UUID(bytes=first[0])
         conn.execute(INSERT_SUBMISSION, (submission_id, version_id, location_id, today.isoformat()))
         conn.executemany(INSERT_ANSWER, rows)
+        conn.executemany(INSERT_TEXT, texts)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
@@ -156,12 +184,14 @@ def store(conn: sqlite3.Connection, payload: dict[str, Any], key: uuid.UUID) -> 
     return uuid.UUID(bytes=submission_id)
 
 
-def _answer_rows(conn: sqlite3.Connection, version_id: int, answers: dict[str, Any], submission_id: bytes) -> list:
+def _answer_rows(
+    conn: sqlite3.Connection, version_id: int, answers: dict[str, Any], submission_id: bytes, today: date
+) -> tuple[list, list]:
     kinds = _kinds.get(version_id)
     if kinds is None:
         query = "SELECT id, kind FROM question WHERE form_version_id = ?"
         kinds = _kinds[version_id] = {str(qid): kind for qid, kind in conn.execute(query, (version_id,))}
-    values = []
+    values, texts = [], []
     for question, value in answers.items():
         kind = kinds.get(question)
         if kind is None:
@@ -170,14 +200,14 @@ def _answer_rows(conn: sqlite3.Connection, version_id: int, answers: dict[str, A
         if value is None:
             continue
         if kind in ("smiley", "scale", "yes_no"):
-            values.append((qid, int(value), None, None))
+            values.append((qid, int(value), None))
         elif kind == "single_choice":
-            values.append((qid, None, value, None))
+            values.append((qid, None, value))
         elif kind == "multiple_choice":
-            values.extend((qid, None, option, None) for option in value)
+            values.extend((qid, None, option) for option in value)
         elif value.strip():
-            values.append((qid, None, None, value.strip()))
-    return [(submission_id, position, *row) for position, row in enumerate(values)]
+            texts.append((day_id(today), submission_id, qid, value.strip(), seal(value.strip())))
+    return [(submission_id, position, *row) for position, row in enumerate(values)], texts
 
 
 def _respond(start_response: StartResponse, status: str, body: dict[str, Any]) -> list[bytes]:

@@ -5,7 +5,8 @@ request does not need — a link table keyed by code, the questions' kinds, and 
 tables keyed like kiosk's (a 16-byte id that starts with the day, so that the floor keeps the same
 promise that rows tell nothing of arrival order; answers keyed by submission and position). No period,
 unit or channel columns (the id holds the day; a device says kiosk), one value column for a number or
-an option, the body hash as 32 bytes, days as integers, no foreign keys.
+an option, free text in the answer row with what was typed sealed next to it (as kiosk seals it),
+the body hash as 32 bytes, days as integers, no foreign keys.
 
 Per request: parse the JSON body and the Idempotency-Key header, look the link up (one query), turn
 the answers into rows by the kind of each question (cached per process), then in one BEGIN IMMEDIATE
@@ -22,13 +23,14 @@ import hashlib
 import json
 import os
 import sqlite3
+import threading
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from floor_app import EPOCH, MAX_BODY, Refused, day_id
+from floor_app import EPOCH, MAX_BODY, Refused, day_id, seal
 
 DATABASE = os.environ.get("SIIFRA_FLOOR_DATABASE", "")
 BUSY_TIMEOUT_MS = 10_000
@@ -40,7 +42,7 @@ CREATE TABLE question (id INTEGER PRIMARY KEY, version_id INTEGER NOT NULL, kind
 CREATE TABLE submission (id BLOB PRIMARY KEY, version_id INTEGER NOT NULL, location_id INTEGER NOT NULL,
                          device_id INTEGER) WITHOUT ROWID;
 CREATE TABLE answer (submission_id BLOB NOT NULL, position INTEGER NOT NULL, question_id INTEGER NOT NULL,
-                     value INTEGER, text TEXT, PRIMARY KEY (submission_id, position)) WITHOUT ROWID;
+                     value INTEGER, text TEXT, sealed TEXT, PRIMARY KEY (submission_id, position)) WITHOUT ROWID;
 CREATE TABLE idempotency_key (key BLOB PRIMARY KEY, body_hash BLOB NOT NULL, submission_id BLOB NOT NULL,
                               created_on INTEGER NOT NULL) WITHOUT ROWID;
 """
@@ -50,27 +52,26 @@ INSERT INTO idempotency_key (key, body_hash, submission_id, created_on) VALUES (
 ON CONFLICT (key) DO NOTHING RETURNING key
 """
 INSERT_SUBMISSION = "INSERT INTO submission (id, version_id, location_id, device_id) VALUES (?, ?, ?, NULL)"
-INSERT_ANSWER = "INSERT INTO answer (submission_id, position, question_id, value, text) VALUES (?, ?, ?, ?, ?)"
+INSERT_ANSWER = "INSERT INTO answer (submission_id, position, question_id, value, text, sealed) VALUES (?, ?, ?, ?, ?, ?)"
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
-_connection: sqlite3.Connection | None = None
+_local = threading.local()  # one connection per thread, as in floor_app
 _kinds: dict[int, dict[str, str]] = {}
 _zones: dict[str, ZoneInfo] = {}
 
 
 def connection() -> sqlite3.Connection:
-    """Return this worker's connection, opened after the fork, with kiosk's pragmas."""
-    global _connection
-    if _connection is None:
+    """Return this thread's connection, opened after the fork, with kiosk's pragmas."""
+    if getattr(_local, "connection", None) is None:
         if not DATABASE:
             raise RuntimeError("Set SIIFRA_FLOOR_DATABASE to the path of a database made by floor_min.create().")
         conn = sqlite3.connect(DATABASE, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        _connection = conn
-    return _connection
+        _local.connection = conn
+    return _local.connection
 
 
 def create(conn: sqlite3.Connection, links: list[tuple[str, int, int, str]], questions: list[tuple[int, int, str]]) -> None:
@@ -138,7 +139,7 @@ def _answer_rows(conn: sqlite3.Connection, version_id: int, answers: dict[str, A
     if kinds is None:
         query = "SELECT id, kind FROM question WHERE version_id = ?"
         kinds = _kinds[version_id] = {str(qid): kind for qid, kind in conn.execute(query, (version_id,))}
-    values: list[tuple[int, Any, Any]] = []
+    values: list[tuple[int, Any, Any, Any]] = []
     for question, value in answers.items():
         kind = kinds.get(question)
         if kind is None:
@@ -147,12 +148,12 @@ def _answer_rows(conn: sqlite3.Connection, version_id: int, answers: dict[str, A
             continue
         qid = int(question)
         if kind == "multiple_choice":
-            values.extend((qid, option, None) for option in value)
+            values.extend((qid, option, None, None) for option in value)
         elif kind == "free_text":
             if value.strip():
-                values.append((qid, None, value.strip()))
+                values.append((qid, None, value.strip(), seal(value.strip())))
         else:
-            values.append((qid, int(value), None))
+            values.append((qid, int(value), None, None))
     return [(submission_id, position, *row) for position, row in enumerate(values)]
 
 

@@ -4,8 +4,10 @@ The rows are those kiosk writes (kiosk/submissions.py), made directly: N submiss
 the last 52 weeks (364 days up to today; the time bucket is a day), at 8 locations, half from the
 location's tablet and half from phones; each answers the demo survey with 5–7 rows (a smiley, a
 scale, yes/no, one option, one or two options of the multiple choice, and a free text in a quarter of
-them); the last 7 days' submissions have idempotency keys, as the nightly cleanup leaves them. Ids
-are made with kiosk.ids.period_id. The days go in order, and within a day the rows go in the order
+them; free text goes into free_text, where the last 14 days' texts wait for moderation with what was
+typed sealed, and older ones were released or hidden and their originals dropped); the last 7 days'
+submissions have idempotency keys, as the nightly cleanup leaves them. Ids are made with
+kiosk.ids.period_id. The days go in order, and within a day the rows go in the order
 their random ids came (SQLite), or in id order (PostgreSQL: the order kiosk.storage.settle leaves a
 closed period in). SQLite is filled with executemany in large transactions with synchronous=OFF and no
 rollback journal, then put back in WAL mode; PostgreSQL through COPY, without foreign-key triggers,
@@ -15,6 +17,7 @@ then VACUUM ANALYZE.
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import secrets
 import sqlite3
@@ -26,6 +29,7 @@ from typing import Any
 
 DAYS = 364
 KEY_DAYS = 7  # kiosk's IDEMPOTENCY_DAYS
+PENDING_DAYS = 14  # free text this recent still waits for a moderator, its original sealed
 PLACES = 8
 DAYS_PER_TRANSACTION = 8
 TEXTS = [
@@ -37,7 +41,8 @@ TEXTS = [
     "More trips, please. Og mer frukt!",
 ]
 SUBMISSION_COLUMNS = "id, form_version_id, location_id, channel, period, period_unit, device_id, burst"
-ANSWER_COLUMNS = "submission_id, position, question_id, number, option_id, text"
+ANSWER_COLUMNS = "submission_id, position, question_id, number, option_id"
+TEXT_COLUMNS = "id, submission_id, question_id, text, redactions, sealed, status, hide_reason, urgent, alerted, quote, moderated_on"
 KEY_COLUMNS = "key, body_hash, submission_id, created_on"
 
 
@@ -64,8 +69,9 @@ class Day:
 
     day: date
     submissions: list[tuple[Any, ...]]
-    answers: list[tuple[Any, ...]]
+    answers: list[tuple[Any, ...]]  # submission id, position, question id, number, option id
     keys: list[tuple[Any, ...]]
+    texts: list[tuple[Any, ...]]  # as TEXT_COLUMNS
 
 
 def set_up(url: str) -> Plan:
@@ -78,7 +84,7 @@ def set_up(url: str) -> Plan:
 
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")  # "head" while the migrations have one; all of them when two branches await a merge
         now = datetime.now(timezone.utc)
         load_demo(db.session, now=now)
         _add_places(db.session, now)
@@ -139,14 +145,17 @@ def _read_plan(session: Any) -> Plan:
 
 def days(plan: Plan, total: int, today: date, seed: int = 2026) -> Iterator[Day]:
     """Yield the rows of each of the 364 days up to today, oldest first, total submissions in all."""
+    from floor_app import sealer
     from kiosk.ids import period_id
 
     pick = random.Random(seed)
+    sealing = sealer("bench")
     for index in range(DAYS):
         day = today - timedelta(days=DAYS - 1 - index)
         count = total * (index + 1) // DAYS - total * index // DAYS
         keyed = day > today - timedelta(days=KEY_DAYS)
-        result = Day(day, [], [], [])
+        pending = day > today - timedelta(days=PENDING_DAYS)
+        result = Day(day, [], [], [], [])
         for _ in range(count):
             sid = period_id(day)
             location, device, _code = pick.choice(plan.places)
@@ -154,10 +163,26 @@ def days(plan: Plan, total: int, today: date, seed: int = 2026) -> Iterator[Day]
             result.submissions.append(
                 (sid, plan.version_id, location, "kiosk" if tablet else "qr", day, "day", device if tablet else None, False)
             )
-            result.answers.extend((sid, position, *row) for position, row in enumerate(_answers(plan, pick)))
+            answers = _answers(plan, pick)
+            result.answers.extend((sid, position, *row[:3]) for position, row in enumerate(a for a in answers if not a[3]))
+            for qid, _number, _option, text in (a for a in answers if a[3]):
+                result.texts.append(_text(period_id(day), sid, qid, text, day, today, pending, pick, sealing))
             if keyed:
                 result.keys.append((uuid.UUID(bytes=secrets.token_bytes(16)), hashlib.sha256(sid.bytes).hexdigest(), sid, day))
         yield result
+
+
+def _text(
+    tid: uuid.UUID, sid: uuid.UUID, qid: int, text: str, day: date, today: date, pending: bool, pick: random.Random,
+    sealing: Any,
+) -> tuple[Any, ...]:
+    if pending:
+        sealed = sealing.encrypt(json.dumps({"original": text, "parts": []}, ensure_ascii=False).encode()).decode()
+        return (tid, sid, qid, text, "[]", sealed, "pending", None, False, False, False, None)
+    hidden = pick.random() < 0.2
+    moderated = min(day + timedelta(days=3), today)
+    return (tid, sid, qid, text, "[]", None, "hidden" if hidden else "released", "personal" if hidden else None,
+            False, False, False, moderated)
 
 
 def _answers(plan: Plan, pick: random.Random) -> list[tuple[int, int | None, int | None, str | None]]:
@@ -189,8 +214,10 @@ def fill_sqlite(path: str, plan: Plan, total: int, today: date, *, minimal: bool
         else:
             conn.executemany(f"INSERT INTO submission ({SUBMISSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                              [(s[0].bytes, s[1], s[2], s[3], s[4].isoformat(), *s[5:]) for s in day.submissions])
-            conn.executemany(f"INSERT INTO answer ({ANSWER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+            conn.executemany(f"INSERT INTO answer ({ANSWER_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
                              [(a[0].bytes, *a[1:]) for a in day.answers])
+            conn.executemany(f"INSERT INTO free_text ({TEXT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             [(t[0].bytes, t[1].bytes, *t[2:11], t[11] and t[11].isoformat()) for t in day.texts])
             conn.executemany(f"INSERT INTO idempotency_key ({KEY_COLUMNS}) VALUES (?, ?, ?, ?)",
                              [(k[0].bytes, k[1], k[2].bytes, k[3].isoformat()) for k in day.keys])
         if number % DAYS_PER_TRANSACTION == 0:
@@ -205,8 +232,13 @@ def _insert_minimal(conn: sqlite3.Connection, day: Day) -> None:
     epoch_day = (day.day - date(1970, 1, 1)).days
     conn.executemany("INSERT INTO submission (id, version_id, location_id, device_id) VALUES (?, ?, ?, ?)",
                      [(s[0].bytes, s[1], s[2], s[6]) for s in day.submissions])
-    conn.executemany("INSERT INTO answer (submission_id, position, question_id, value, text) VALUES (?, ?, ?, ?, ?)",
-                     [(a[0].bytes, a[1], a[2], a[3] if a[3] is not None else a[4], a[5]) for a in day.answers])
+    answers = [(a[0].bytes, a[1], a[2], a[3] if a[3] is not None else a[4], None, None) for a in day.answers]
+    counts: dict[uuid.UUID, int] = {}
+    for a in day.answers:
+        counts[a[0]] = counts.get(a[0], 0) + 1
+    answers += [(t[1].bytes, counts[t[1]], t[2], None, t[3], t[5]) for t in day.texts]
+    conn.executemany("INSERT INTO answer (submission_id, position, question_id, value, text, sealed) VALUES (?, ?, ?, ?, ?, ?)",
+                     answers)
     conn.executemany("INSERT INTO idempotency_key (key, body_hash, submission_id, created_on) VALUES (?, ?, ?, ?)",
                      [(k[0].bytes, bytes.fromhex(k[1]), k[2].bytes, epoch_day) for k in day.keys])
 
@@ -214,6 +246,7 @@ def _insert_minimal(conn: sqlite3.Connection, day: Day) -> None:
 def fill_postgres(dsn: str, plan: Plan, total: int, today: date) -> None:
     """Fill kiosk's schema on PostgreSQL through COPY, as the superuser (foreign-key triggers off), then VACUUM ANALYZE."""
     import psycopg
+    from psycopg.types.json import Jsonb
 
     with psycopg.connect(dsn) as conn:
         conn.execute("SET session_replication_role = replica")
@@ -221,11 +254,13 @@ def fill_postgres(dsn: str, plan: Plan, total: int, today: date) -> None:
         for number, day in enumerate(days(plan, total, today), start=1):
             order = {s[0]: i for i, s in enumerate(sorted(day.submissions))}
             day.answers.sort(key=lambda a: (order[a[0]], a[1]))
+            texts = [(*t[:4], Jsonb([]), *t[5:]) for t in sorted(day.texts)]
             with conn.cursor() as cur:
                 for table, columns, rows in (
                     ("submission", SUBMISSION_COLUMNS, sorted(day.submissions)),
                     ("answer", ANSWER_COLUMNS, day.answers),
                     ("idempotency_key", KEY_COLUMNS, sorted(day.keys)),
+                    ("free_text", TEXT_COLUMNS, texts),
                 ):
                     with cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                         for row in rows:

@@ -82,7 +82,8 @@ def _sizes(templates: Templates) -> dict[str, dict[str, float]]:
         added = templates.bytes[(kind, full)] - templates.bytes[(kind, 0)]
         preloaded = counts["submission"] - templates.counts[(kind, 0)]["submission"]
         result[kind] = {
-            "submissions": counts["submission"], "answers": counts["answer"] / counts["submission"],
+            "submissions": counts["submission"],
+            "answers": (counts["answer"] + counts.get("free_text", 0)) / counts["submission"],
             "bytes": templates.bytes[(kind, full)], "per_submission": added / preloaded,
         }
         if kind == "app":
@@ -97,7 +98,7 @@ def _table_bytes(path: Path) -> dict[str, int]:
             rows = conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name").fetchall()
     except sqlite3.Error:
         return {}
-    return {name: size for name, size in rows if name in ("submission", "answer", "idempotency_key")}
+    return {name: size for name, size in rows if name in ("submission", "answer", "idempotency_key", "free_text")}
 
 
 def run_line(run: Run) -> str:

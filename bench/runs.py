@@ -24,9 +24,13 @@ APPS = {
     "floor": ["--pythonpath", "bench", "floor_app:app"],
     "minimal": ["--pythonpath", "bench", "floor_min:app"],
 }
-ROWS_PER_BODY = 7  # every question answered, two options of the multiple choice, a text
-TABLES = ("submission", "answer", "idempotency_key")
-CACHE_VERSION = 1
+# The rows each body stores (every question answered, two options of the multiple choice, a text): the
+# text is a free_text row in kiosk's schema and an answer row in the minimal floor's.
+ROWS = {
+    "app": {"submission": 1, "answer": 6, "idempotency_key": 1, "free_text": 1},
+    "minimal": {"submission": 1, "answer": 7, "idempotency_key": 1},
+}
+CACHE_VERSION = 2
 
 
 @dataclass
@@ -88,7 +92,7 @@ def sqlite_templates(cache: Path, sizes: list[int], today: date) -> Templates:
                 _make_sqlite(kind, path, base, plan, size, today)
                 done.write_text(f"{time.monotonic() - started:.1f}")
             templates.fill_seconds[f"{kind} sqlite {size}"] = float(done.read_text())
-            templates.counts[(kind, size)] = count_rows(path)
+            templates.counts[(kind, size)] = count_rows(path, kind)
             templates.bytes[(kind, size)] = path.stat().st_size
         templates.app[size], templates.minimal[size] = app, minimal
     return templates
@@ -151,15 +155,15 @@ def _checkpoint(path: Path) -> None:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def count_rows(path: Path) -> dict[str, int]:
-    """Return the rows in each anonymous table of an SQLite database."""
+def count_rows(path: Path, schema: str = "app") -> dict[str, int]:
+    """Return the rows in each anonymous table of an SQLite database of kiosk's ("app") or the minimal schema."""
     with contextlib.closing(sqlite3.connect(path)) as conn:
-        return {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in TABLES}
+        return {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in ROWS[schema]}
 
 
 def count_pg(pg: Cluster, database: str) -> dict[str, int]:
     """Return the rows in each anonymous table of a PostgreSQL database."""
-    return {table: int(pg.psql(f"SELECT count(*) FROM {table}", database)) for table in TABLES}
+    return {table: int(pg.psql(f"SELECT count(*) FROM {table}", database)) for table in ROWS["app"]}
 
 
 def api_bodies(work: Path, plan: Plan, name: str, count: int = 16) -> Path:

@@ -1,6 +1,7 @@
 """The benchmark's preload and minimal floor write what they claim: kiosk's rows, in their period's range."""
 from __future__ import annotations
 
+import json
 import sqlite3
 import sys
 import uuid
@@ -21,6 +22,7 @@ from tests.conftest import NOW, PG_URL
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import floor_min  # noqa: E402
 import preload  # noqa: E402
+from floor_app import sealer as floor_min_sealer  # noqa: E402
 
 TODAY = date(2026, 11, 18)
 PLACES = tuple((i, 100 + i, f"CODE{i}") for i in range(1, 9))
@@ -46,8 +48,15 @@ def test_a_year_of_days_over_every_place() -> None:
         for a in d.answers:
             answers.setdefault(a[0], []).append(a[1])
     assert set(answers) == {s[0] for s in submissions}
-    assert {len(p) for p in answers.values()} == {5, 6, 7}
+    assert {len(p) for p in answers.values()} == {5, 6}
     assert all(p == list(range(len(p))) for p in answers.values())
+    texts = [t for d in days for t in d.texts]
+    assert 0.2 < len(texts) / 3000 < 0.3 and len({t[1] for t in texts}) == len(texts)
+    for d in days:
+        recent = d.day > TODAY - timedelta(days=14)
+        for t in d.texts:
+            assert period_of(t[0]) == period_of(t[1]) == d.day and t[2] == 6
+            assert (t[6], t[5] is not None) == ("pending", True) if recent else t[6] in ("released", "hidden") and t[5] is None
 
 
 @pytest.mark.skipif(bool(PG_URL), reason="fills the SQLite file directly; PostgreSQL is filled through COPY as a superuser")
@@ -64,6 +73,7 @@ def test_preloaded_rows_are_kiosks_and_go_by_period(app: Flask) -> None:
     preload.fill_sqlite(path, plan, 2000, TODAY)
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("SELECT count(*) FROM free_text WHERE status = 'pending' AND sealed IS NOT NULL").fetchone()[0] > 0
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     week = (TODAY - timedelta(days=13), TODAY - timedelta(days=7))
     with app.app_context():
@@ -79,7 +89,9 @@ def test_preloaded_rows_are_kiosks_and_go_by_period(app: Flask) -> None:
         assert db.session.scalar(select(db.func.count()).select_from(Submission)) == 2000 - len(in_week)
 
 
-def test_the_minimal_floor_stores_once(tmp_path: Path) -> None:
+def test_the_minimal_floor_stores_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "secret_key").write_text("bench-secret")
+    monkeypatch.setenv("SIIFRA_INSTANCE_PATH", str(tmp_path))
     conn = sqlite3.connect(tmp_path / "minimal.sqlite3", isolation_level=None)
     floor_min.create(conn, [("ABC123", 7, 3, "Europe/Oslo")], [(1, 7, "smiley"), (5, 7, "multiple_choice"), (6, 7, "free_text")])
     key = uuid.uuid4()
@@ -91,4 +103,16 @@ def test_the_minimal_floor_stores_once(tmp_path: Path) -> None:
     assert conn.execute("SELECT version_id, location_id, device_id FROM submission").fetchall() == [(7, 3, None)]
     assert conn.execute("SELECT position, question_id, value, text FROM answer ORDER BY position").fetchall() == [
         (0, 1, 4, None), (1, 5, 20, None), (2, 5, 22, None), (3, 6, None, "Mer kaffe")]
+    (sealed,) = conn.execute("SELECT sealed FROM answer WHERE text IS NOT NULL").fetchone()
+    opened = json.loads(floor_min_sealer("bench-secret").decrypt(sealed.encode()))
+    assert opened == {"original": "Mer kaffe", "parts": []}
     assert conn.execute("SELECT count(*) FROM idempotency_key").fetchone() == (1,)
+
+
+def test_the_floors_seal_as_kiosk_does(app: Flask) -> None:
+    from kiosk.moderation.sealing import Sealed, unseal
+
+    token = floor_min_sealer("test-secret-key").encrypt(json.dumps({"original": "Hei", "parts": []}).encode())
+    with app.app_context():
+        assert app.config["SECRET_KEY"] == "test-secret-key"
+        assert unseal(token.decode()) == Sealed("Hei", ())
