@@ -67,7 +67,11 @@ def _known() -> list[tuple[str, str]]:
         return []
     if not isinstance(pairs, list):
         return []
-    return [(pair[0], pair[1]) for pair in pairs if isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)]
+    return [(pair[0], pair[1]) for pair in pairs if isinstance(pair, list) and len(pair) == 2 and _texts(pair)]
+
+
+def _texts(values: list[object]) -> bool:
+    return all(isinstance(value, str) for value in values)
 
 
 def apply(response: Response) -> Response:

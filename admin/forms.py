@@ -76,7 +76,7 @@ class LocalWordForm(FlaskForm):
 class RetentionForm(FlaskForm):
     """How long data is kept."""
 
-    months = IntegerField(_l("Svar, frigitt tekst og tall beholdes i (måneder)"), validators=[DataRequired(), NumberRange(1, 120)])
+    months = IntegerField(_l("Svar, sladdet tekst og tall beholdes i (måneder)"), validators=[DataRequired(), NumberRange(1, 120)])
     original_days = IntegerField(
         _l("Teksten slik den ble skrevet, beholdes for moderatorene i høyst (dager)"), validators=[DataRequired(), NumberRange(1, 90)]
     )

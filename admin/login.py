@@ -162,5 +162,6 @@ def _prune(session: Session, moment: datetime) -> None:
 
     Called whenever a bucket is made, so the table shrinks as fast as a flood can grow it.
     """
-    stale = select(LoginThrottle.key_hash).where(LoginThrottle.last_failure_at < moment - FORGET_AFTER).limit(PRUNE_BATCH)
-    session.execute(delete(LoginThrottle).where(LoginThrottle.key_hash.in_(stale.scalar_subquery())), execution_options=_UNSYNCED)
+    forgotten = LoginThrottle.last_failure_at < moment - FORGET_AFTER
+    stale = select(LoginThrottle.key_hash).where(forgotten).limit(PRUNE_BATCH).scalar_subquery()
+    session.execute(delete(LoginThrottle).where(LoginThrottle.key_hash.in_(stale)), execution_options=_UNSYNCED)

@@ -132,7 +132,8 @@ def serve(work: Path, root: Path, database: Path) -> Iterator[tuple[int, list[in
     port = _free_port()
     env = _environment(work, SIIFRA_BIND=f"127.0.0.1:{port}", DATABASE_URL=f"sqlite:///{database}")
     log_path = work / "gunicorn.log"
-    command = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--access-logfile", "/dev/null", "kiosk:create_app()"]
+    command = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--access-logfile", "/dev/null",
+               "kiosk:create_app()"]
     with open(log_path, "wb") as log:
         server = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=log, start_new_session=True)
         try:
@@ -208,7 +209,8 @@ def _line(result: dict) -> str:
     flood = ", ".join(f"{status}: {rate:.1f}/s" for status, rate in result.get("statuses", {}).items())
     return (
         f"{MODES[result['mode']]:32} form p50 {result['p50_ms']:7.1f} ms  p99 {result['p99_ms']:7.1f} ms  "
-        f"({result['requests']} GETs; CPU cores: workers {result['worker_cores']:.2f}, rest {result['other_cores']:.2f})" + (f"  sign-in answers: {flood}" if flood else "")
+        f"({result['requests']} GETs; CPU cores: workers {result['worker_cores']:.2f}, rest {result['other_cores']:.2f})"
+        + (f"  sign-in answers: {flood}" if flood else "")
     )
 
 
@@ -256,11 +258,12 @@ def render_markdown(summary: dict, machine: dict, args: argparse.Namespace, root
     rows = []
     for mode, label in MODES.items():
         s = summary[mode]
-        answers = ", ".join(f"{status}: {rate:.0f}/s" for status, rate in s["statuses"].items()) or "—"
+        answers = ", ".join(f"{status}: {rate:.1f}/s" for status, rate in s["statuses"].items()) or "—"
         ratio = f"**{s['ratio']:.2f}×**" if "ratio" in s else "1×"
         rounds = ", ".join(f"{p:.1f}" for p in s["p50s"])
         rows.append(
-            f"| {label} | {s['p50_ms']:.1f} ms | {s['p99_ms']:.1f} ms | {ratio} | {rounds} | {answers} | {s['cores']:.2f} / {s['other']:.2f} |"
+            f"| {label} | {s['p50_ms']:.1f} ms | {s['p99_ms']:.1f} ms | {ratio} | {rounds} | {answers} "
+            f"| {s['cores']:.2f} / {s['other']:.2f} |"
         )
     return "\n".join(
         [
@@ -268,7 +271,8 @@ def render_markdown(summary: dict, machine: dict, args: argparse.Namespace, root
             "",
             f"- CPU: {machine['cpu']}; memory: {machine['memory']}; {machine['os']}",
             f"- {machine['versions']}",
-            f"- {args.repeats} rounds of {args.seconds:g} s per case, order rotating; {args.clients} flooding connections",
+            f"- {args.repeats} rounds of {args.seconds:g} s per case, order rotating; {args.clients} flooding connections"
+            + (f"; run at nice {os.nice(0)}" if os.nice(0) else ""),
             "",
             "| case | form p50 | form p99 | p50 vs idle | p50 each round (ms) | sign-in answers | CPU cores: workers / rest |",
             "|---|---:|---:|---:|---|---|---:|",

@@ -19,7 +19,7 @@ from flask import current_app
 def fernet(purpose: str) -> MultiFernet:
     """Return the Fernet for purpose: encrypts with SECRET_KEY, decrypts with it or any fallback."""
     secrets = [current_app.config["SECRET_KEY"], *(current_app.config.get("SECRET_KEY_FALLBACKS") or [])]
-    return MultiFernet([_derived(secret if isinstance(secret, bytes) else secret.encode(), purpose) for secret in secrets])
+    return MultiFernet([_derived(s if isinstance(s, bytes) else s.encode(), purpose) for s in secrets])
 
 
 @lru_cache(maxsize=64)

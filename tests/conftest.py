@@ -20,7 +20,7 @@ from werkzeug.serving import make_server
 from kiosk import create_app, formspec, published
 from kiosk.public import forms
 from kiosk.extensions import db
-from kiosk.models import Base, Location, LocationKind, QuestionKind, ShortLink
+from kiosk.models import Base, FormVersion, Location, LocationKind, QuestionKind, ShortLink
 from kiosk.operations import QuestionDraft, add_version, create_form, create_link, create_location, publish
 
 PG_URL = os.environ.get("SIIFRA_TEST_DATABASE_URL")
@@ -220,3 +220,28 @@ def smtp_server() -> Iterator[SmtpServer]:
     server.controller.start()
     yield server
     server.controller.stop()
+
+
+@pytest.fixture
+def make_text(app, session):
+    """Return a factory: free text given to a link's form through the submission service; returns the item's id."""
+    import uuid as uuid_module
+
+    from kiosk.database import begin_write
+    from kiosk.links import resolve_link
+    from kiosk.models import FreeText, QuestionKind
+    from kiosk.submissions import Given, Rules, submit
+
+    def make(link: ShortLink, text: str, *, day=None, now: datetime = NOW) -> uuid_module.UUID:
+        with app.app_context():
+            begin_write(db.session)
+            target = resolve_link(db.session, link.code)
+            version = db.session.get_one(FormVersion, target.version_id)
+            question = next(q for q in version.questions if q.kind is QuestionKind.FREE_TEXT)
+            given = Given({str(question.id): text}, "qr", key=uuid_module.uuid4(), body_hash=text, day=day)
+            stored = submit(db.session, target, given, now=now, rules=Rules.from_config(app.config))
+            item_id = db.session.scalars(select(FreeText.id).where(FreeText.submission_id == stored.id)).one()
+            db.session.commit()
+        return item_id
+
+    return make

@@ -64,7 +64,7 @@ def _tables() -> None:
     op.create_table(
         "setting",
         sa.Column("key", sa.String(length=64), nullable=False),
-        sa.Column("value", sa.JSON(), nullable=True),
+        sa.Column("value", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_setting")),
     )
     with op.batch_alter_table("council") as batch:
@@ -81,7 +81,8 @@ def _move_texts_out() -> None:
     answer = sa.table("answer", sa.column("submission_id", UuidBytes()), sa.column("position", sa.SmallInteger()),
                       sa.column("question_id", sa.Integer()), sa.column("text", sa.Text()))
     submission = sa.table("submission", sa.column("id", UuidBytes()), sa.column("period", sa.Date()))
-    free_text = sa.table("free_text", *[sa.column(c) for c in ("question_id", "text", "redactions", "sealed", "status", "urgent")],
+    free_text = sa.table("free_text", *[sa.column(c) for c in ("question_id", "text", "sealed", "status")],
+                         sa.column("redactions", sa.JSON()), sa.column("urgent", sa.Boolean()),
                          sa.column("id", UuidBytes()), sa.column("submission_id", UuidBytes()))
     query = (sa.select(answer.c.submission_id, answer.c.position, answer.c.question_id, answer.c.text, submission.c.period)
              .join(submission, submission.c.id == answer.c.submission_id).where(answer.c.text.is_not(None)))

@@ -8,7 +8,7 @@ too. Nothing is lost: counts are checked before the old tables go. The downgrade
 layout and keeps every id (a version 8 UUID is still a UUID), with new random ids for answers.
 
 Revision ID: 44a6da9a8dac
-Revises: e4b2510d65fe
+Revises: 1d597b9084af
 Create Date: 2026-12-02
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ from kiosk.ids import period_id
 from kiosk.models.types import UuidBytes
 
 revision = "44a6da9a8dac"
-down_revision = "e4b2510d65fe"
+down_revision = "1d597b9084af"
 branch_labels = None
 depends_on = None
 

@@ -15,12 +15,13 @@ from sqlalchemy import delete, select
 
 from admin.accounts import invite, set_active
 from kiosk.devices import create_device
-from kiosk.models import Council, Location, LoginThrottle, Role, StaffSession
+from kiosk.models import Council, LocalWord, Location, LoginThrottle, Role, StaffSession
 from tests.admin.staffing import PASSWORD, csrf_from, sign_in, staff_cookie, user_row
 
 A, M, C = Role.ADMIN, Role.MODERATOR, Role.COUNCIL
 PUBLIC = "public"
 ANY_STAFF = {A, M, C}
+MODERATORS = {A, M}
 
 # Who may open each admin page. A new admin route fails test_every_admin_route_is_in_the_matrix until it
 # is added here on purpose.
@@ -75,6 +76,20 @@ EXPECTED: dict[str, set | str] = {
     "admin.link_poster": {A},
     "admin.link_qr_svg": {A},
     "admin.link_qr_png": {A},
+    "admin.moderation_queue": MODERATORS,
+    "admin.moderation_bulk": MODERATORS,
+    "admin.moderation_item": MODERATORS,
+    "admin.moderation_release": MODERATORS,
+    "admin.moderation_hide": MODERATORS,
+    "admin.moderation_redact": MODERATORS,
+    "admin.moderation_reveal": MODERATORS,
+    "admin.moderation_undo": MODERATORS,
+    "admin.moderation_quote": MODERATORS,
+    "admin.moderation_released": MODERATORS,
+    "admin.local_word_locations": MODERATORS,
+    "admin.local_words_page": MODERATORS,
+    "admin.local_word_remove": MODERATORS,
+    "admin.retention": {A},
 }
 
 
@@ -87,9 +102,12 @@ def test_every_admin_route_is_in_the_matrix(app):
 
 
 @pytest.fixture
-def world(session, link, make_staff):
+def world(app, session, link, make_staff, make_text):
     """Objects for every URL parameter an admin route can take."""
     location = session.get(Location, link.location_id)
+    item = make_text(link, "Kari Nordmann var snill")
+    word = LocalWord(location_id=location.id, word="Fyrlykta")
+    session.add(word)
     device, _ = create_device(session, location, "Gangen", now=datetime.now(timezone.utc), minutes=15)
     council = Council(name="Brukerrådet sentrum", created_at=datetime(2026, 1, 1))
     session.add(council)
@@ -107,6 +125,9 @@ def world(session, link, make_staff):
         "number": 1,
         "lang": "nn",
         "direction": "up",
+        "item_id": str(item),
+        "index": 0,
+        "word_id": word.id,
     }
     return {"staff": staff, "values": values, "council": council}
 

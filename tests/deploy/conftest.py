@@ -33,7 +33,7 @@ def deployment(app, database_url: str, tmp_path: Path) -> Iterator[Callable[...,
         def start(kind: str = "systemd", **settings: str) -> Deployment:
             port = free_port()
             operator = {
-                "DATABASE_URL": database_url, "SIIFRA_SECRET_KEY": "deploy-test-key", "SIIFRA_BASE_URL": BASE_URL, **settings
+                "DATABASE_URL": database_url, "SIIFRA_SECRET_KEY": app.config["SECRET_KEY"], "SIIFRA_BASE_URL": BASE_URL, **settings
             }
             command, env = shipped_gunicorn(kind, port, tmp_path / "served", operator)
             gunicorn = stack.enter_context(Gunicorn(tmp_path / "gunicorn", command, env, port))

@@ -18,7 +18,7 @@ EVIL = "evil.example"
 def test_a_forged_host_does_not_reach_an_invitation(app, session, smtp_server):
     app.config.update(BASE_URL=BASE_URL, MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
     client = app.test_client()
-    sign_in(client, make_staff(session, Role.ADMIN))
+    sign_in(client, make_staff(app, session, Role.ADMIN))
     for name in ("siifra", "siifra_admin"):  # the same browser, now sending Host: evil.example
         client.set_cookie(name, client.get_cookie(name).value, domain=EVIL)
     page = client.get("/admin/users", base_url=f"http://{EVIL}").get_data(as_text=True)
@@ -33,8 +33,8 @@ def test_a_forged_host_does_not_reach_an_invitation(app, session, smtp_server):
 
 
 @pytest.mark.slow
-def test_a_forged_host_does_not_reach_an_invitation_through_nginx(deployment, session, smtp_server):
-    staff = make_staff(session, Role.ADMIN)
+def test_a_forged_host_does_not_reach_an_invitation_through_nginx(app, deployment, session, smtp_server):
+    staff = make_staff(app, session, Role.ADMIN)
     served = deployment(SIIFRA_MAIL_SERVER="127.0.0.1", SIIFRA_MAIL_PORT=str(smtp_server.port))
     browser = Browser(served.nginx, host=EVIL)
     sign_in_over_https(browser, staff)

@@ -24,7 +24,7 @@ def invite(browser: Browser, email: str) -> str:
     fields = {"name": "Kari Nordmann", "email": email, "role": "moderator", "council": "0"}
     response = browser.post_form("/admin/users", page.text, fields, action="/admin/users/invite")
     assert response.status_code == 200, response.text
-    return re.search(r'value="([^"]*/admin/invitation/[^"]*)"', response.text).group(1)
+    return re.search(r'>([^<]*/admin/invitation/[^<]*)</textarea>', response.text).group(1).strip()
 
 
 def mailed_link(message) -> str:
@@ -32,8 +32,8 @@ def mailed_link(message) -> str:
     return next(line.strip() for line in message.get_content().splitlines() if "/admin/invitation/" in line)
 
 
-def test_staff_over_https_get_hsts_a_secure_cookie_and_https_links(deployment, session, smtp_server):
-    staff = make_staff(session, Role.ADMIN)
+def test_staff_over_https_get_hsts_a_secure_cookie_and_https_links(app, deployment, session, smtp_server):
+    staff = make_staff(app, session, Role.ADMIN)
     served = deployment(SIIFRA_MAIL_SERVER="127.0.0.1", SIIFRA_MAIL_PORT=str(smtp_server.port))
     browser = Browser(served.nginx)
 

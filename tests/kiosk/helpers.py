@@ -58,3 +58,21 @@ def rating(link, value: int = 4) -> dict[str, Any]:
 def first_rating(form_json: dict[str, Any], value: int = 4) -> dict[str, Any]:
     """Return answers that rate the first question (a smiley) of the API's form description."""
     return {form_json["form"]["questions"][0]["id"]: value}
+
+
+def stored_answers(session, submission_id=None) -> list[tuple]:
+    """Return (question id as text, number, option id, free text) of every stored answer, sorted.
+
+    Free text is kept apart from the other answers (de-identified, in free_text); this joins them again.
+    """
+    from kiosk.models import Answer, FreeText
+
+    session.rollback()
+    answers = select(Answer.question_id, Answer.number, Answer.option_id)
+    texts = select(FreeText.question_id, FreeText.text)
+    if submission_id is not None:
+        answers = answers.where(Answer.submission_id == submission_id)
+        texts = texts.where(FreeText.submission_id == submission_id)
+    rows = [(str(q), n, o, None) for q, n, o in session.execute(answers)]
+    rows += [(str(q), None, None, t) for q, t in session.execute(texts)]
+    return sorted(rows, key=str)

@@ -104,7 +104,7 @@ def test_nothing_points_to_a_person(app, client, database_url, link, form_json, 
     assert client.get("/s/ZZZZZZ", headers=HEADERS, environ_base=environ).status_code == 404
 
     added = added_rows(before, snapshot(database_url))
-    assert set(added) == {"submission", "answer", "idempotency_key"}
+    assert set(added) == {"submission", "answer", "idempotency_key", "free_text"}
     assert len(added["submission"]) == 2
     # ...but neither it nor the CSRF token is stored anywhere.
     assert_nothing_identifying(added, [cookie.value, csrf_token(html)])

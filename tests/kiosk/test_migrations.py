@@ -75,7 +75,7 @@ def test_answers_survive_every_upgrade(app):
                 connection.exec_driver_sql(statement)
         upgrade()
         with db.engine.connect() as connection:
-            assert connection.execute(text("SELECT text FROM answer")).scalar() == "kept"
+            assert connection.execute(text("SELECT text FROM free_text")).scalar() == "kept"
             assert connection.execute(text("SELECT count(*) FROM idempotency_key")).scalar() == 1
             assert connection.execute(text("SELECT burst FROM submission")).scalar() in (False, 0)
 
@@ -125,42 +125,44 @@ def _old_layout_rows(connection, submissions: int = 40) -> dict:
     return expected
 
 
+def _answers_by_text(connection) -> dict:
+    """Return {free text: (period, sorted answer rows, body hash, positions)} read with plain SQL (ids as 16 bytes)."""
+    from sqlalchemy import text
+
+    out = {}
+    submissions = connection.execute(text("SELECT id, period FROM submission")).all()
+    for sid, period in submissions:
+        rows = connection.execute(
+            text("SELECT position, question_id, number, option_id, text FROM answer WHERE submission_id = :id"), {"id": sid}
+        ).all()
+        body = next(r[4] for r in rows if r[4] is not None)
+        key = connection.execute(text("SELECT body_hash FROM idempotency_key WHERE submission_id = :id"), {"id": sid}).scalar_one()
+        out[body] = (str(period), sorted((r[1], r[2], r[3], r[4]) for r in rows), key, sorted(r[0] for r in rows), sid)
+    return out
+
+
 def test_period_ids_migration_keeps_every_answer_both_ways(app):
     """Upgrading re-ids every submission by its period and keys answers by submission; nothing is lost either way."""
+    import uuid
+
     from sqlalchemy import text
 
     from kiosk.ids import period_of
 
     with app.app_context():
-        downgrade(revision="e4b2510d65fe")
+        downgrade(revision="1d597b9084af")
         with db.engine.begin() as connection:
             expected = _old_layout_rows(connection)
-        upgrade()
-        from kiosk.models import Submission
-        from sqlalchemy import select
-        from sqlalchemy.orm import Session
-
-        with Session(db.engine) as session:
-            for submission in session.scalars(select(Submission)):
-                assert period_of(submission.id) == submission.period
-                assert submission.id.version == 8
+        upgrade(revision=STORAGE)
         with db.engine.connect() as connection:
-            assert connection.execute(text("SELECT count(*) FROM answer")).scalar() == 4 * len(expected)
-            assert connection.execute(text("SELECT count(*) FROM idempotency_key")).scalar() == len(expected)
-        with Session(db.engine) as session:
-            from kiosk.models import Answer
-
-            from kiosk.models import IdempotencyKey
-
-            for body, (period, rows, body_hash) in expected.items():
-                answer = session.scalars(select(Answer).where(Answer.text == body)).one()
-                key = session.scalars(select(IdempotencyKey).where(IdempotencyKey.submission_id == answer.submission_id)).one()
-                assert key.body_hash == body_hash
-                given = sorted((a.question_id, a.number, a.option_id, a.text) for a in answer.submission.answers)
-                assert given == sorted(rows, key=lambda r: (r[0], r[1] or 0, r[2] or 0))
-                assert sorted(a.position for a in answer.submission.answers) == [0, 1, 2, 3]
-                assert answer.submission.period == period
-        downgrade(revision="e4b2510d65fe")
+            stored = _answers_by_text(connection)
+        assert set(stored) == set(expected)
+        for body, (period, rows, body_hash) in expected.items():
+            got_period, got_rows, got_hash, positions, sid = stored[body]
+            raw = sid if isinstance(sid, uuid.UUID) else uuid.UUID(bytes=bytes(sid))
+            assert raw.version == 8 and period_of(raw).isoformat() == got_period == period.isoformat()
+            assert got_rows == sorted(rows) and got_hash == body_hash and positions == [0, 1, 2, 3]
+        downgrade(revision="1d597b9084af")
         with db.engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM submission")).scalar() == len(expected)
             assert connection.execute(text("SELECT count(*) FROM answer")).scalar() == 4 * len(expected)
@@ -168,5 +170,32 @@ def test_period_ids_migration_keeps_every_answer_both_ways(app):
             assert {r[0] for r in connection.execute(text("SELECT text FROM answer WHERE text IS NOT NULL"))} == set(expected)
         upgrade()
         with db.engine.connect() as connection:
-            assert connection.execute(text("SELECT count(*) FROM answer")).scalar() == 4 * len(expected)
+            # At the head, free text has moved out of the answers, de-identified (these texts hold nothing to redact).
+            assert connection.execute(text("SELECT count(*) FROM answer")).scalar() == 3 * len(expected)
+            assert {r[0] for r in connection.execute(text("SELECT text FROM free_text"))} == set(expected)
             assert _diff(connection) == []
+
+
+def test_free_text_already_stored_is_scrubbed_when_migrating(app):
+    """Text stored before moderation existed is de-identified by the migration; the original only sealed."""
+    from sqlalchemy import text
+
+    from kiosk.moderation.sealing import unseal
+
+    typed = "Ring Kari Nordmann på 912 34 567, hun er snill"
+    with app.app_context():
+        downgrade(revision="1d597b9084af")
+        with db.engine.begin() as connection:
+            expected = _old_layout_rows(connection, submissions=1)
+            connection.exec_driver_sql("UPDATE answer SET text = ? WHERE text IS NOT NULL" if db.engine.dialect.name == "sqlite"
+                                       else "UPDATE answer SET text = %s WHERE text IS NOT NULL", (typed,))
+        assert expected
+        upgrade()
+        with db.engine.connect() as connection:
+            scrubbed, sealed, status = connection.execute(text("SELECT text, sealed, status FROM free_text")).one()
+            dump = "\\n".join(str(row) for table in ("answer", "free_text") for row in connection.execute(text(f"SELECT * FROM {table}")))
+    assert scrubbed == "Ring [navn] på [telefon], hun er snill"
+    assert status == "pending"
+    assert "912 34 567" not in dump and "Kari" not in dump and "Nordmann" not in dump
+    with app.app_context():
+        assert unseal(sealed).original == typed

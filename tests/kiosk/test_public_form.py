@@ -7,7 +7,7 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
 from kiosk.models import Answer, Submission
-from tests.kiosk.helpers import count, csrf_token, questions_by_kind, submission_key
+from tests.kiosk.helpers import count, csrf_token, questions_by_kind, stored_answers, submission_key
 
 
 def checked(page: str, name: str) -> set[str]:
@@ -121,8 +121,7 @@ def test_every_kind_is_stored_from_the_form(client, session, link, form_json):
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/s/{link.code}/takk?lang=nb")
     q = questions_by_kind(form_json)
-    rows = session.execute(select(Answer.question_id, Answer.number, Answer.option_id, Answer.text)).all()
-    stored = sorted((str(r[0]), r[1], r[2], r[3]) for r in rows)
+    stored = stored_answers(session)
     multi = q["multiple_choice"]["options"]
     assert stored == sorted(
         [
@@ -133,7 +132,8 @@ def test_every_kind_is_stored_from_the_form(client, session, link, form_json):
             (q["multiple_choice"]["id"], None, multi[0]["id"], None),
             (q["multiple_choice"]["id"], None, multi[1]["id"], None),
             (q["free_text"]["id"], None, None, "Lengre åpningstider"),
-        ]
+        ],
+        key=str,
     )
     thanks = client.get(response.headers["Location"])
     assert "Takk!" in thanks.get_data(as_text=True)
