@@ -41,7 +41,6 @@ SELECT a.question_id, a.number, a.option_id, count(*) AS answers
  WHERE s.id >= {low} AND s.id < {high}
    AND a.submission_id >= {low} AND a.submission_id < {high}
    AND s.location_id IN ({places})
-   AND a.text IS NULL
  GROUP BY a.question_id, a.number, a.option_id
  ORDER BY a.question_id, a.number, a.option_id
 """
