@@ -68,7 +68,7 @@ def settle(page: Page) -> None:
     page.locator(".faces button").first.wait_for()
     page.wait_for_function(
         """async (n) => navigator.serviceWorker.controller
-            && (await (await caches.open('siifra-shell-1')).keys()).length === n""",
+            && (await (await caches.open('siifra-shell-2')).keys()).length === n""",
         arg=SHELL_SIZE, polling=100, timeout=30000,
     )
     page.wait_for_load_state("networkidle")

@@ -245,3 +245,25 @@ def make_text(app, session):
         return item_id
 
     return make
+
+
+@pytest.fixture
+def make_submission(app):
+    """Return a factory: answers (API shape, {question id: value}) stored through the submission service."""
+    import uuid as uuid_module
+
+    from kiosk.database import begin_write
+    from kiosk.links import resolve_link
+    from kiosk.submissions import Given, Rules, submit
+
+    def make(link: ShortLink, answers: dict[str, Any], *, now: datetime = NOW, channel: str = "qr", burst: bool = False,
+             device_id: int | None = None) -> uuid_module.UUID:
+        with app.app_context():
+            begin_write(db.session)
+            target = resolve_link(db.session, link.code)
+            given = Given(answers, channel, key=uuid_module.uuid4(), body_hash=str(uuid_module.uuid4()), device_id=device_id, burst=burst)
+            stored = submit(db.session, target, given, now=now, rules=Rules.from_config(app.config))
+            db.session.commit()
+        return stored.id
+
+    return make

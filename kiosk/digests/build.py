@@ -63,8 +63,9 @@ def build(session: Session, council: Council, period: Period, *, now: datetime, 
     digest = claim(session, council, period, now=now)
     if digest is None:
         return Built(None, False)
-    count_periods(session, period.first_day - timedelta(days=6), period.last_day)
-    snapshot = gather(session, council, period, merged=merged or [])
+    carried_in = _carried_in(session, council, period)
+    count_periods(session, min([period.first_day, *carried_in.values()]) - timedelta(days=6), period.last_day)
+    snapshot = gather(session, council, period, merged=merged or [], carried_in=carried_in)
     if snapshot is None:
         digest.status = DigestStatus.WAITING
     else:
@@ -76,6 +77,17 @@ def build(session: Session, council: Council, period: Period, *, now: datetime, 
     digest.built_at = db_time(now)
     session.flush()
     return Built(digest, True)
+
+
+def _carried_in(session: Session, council: Council, period: Period) -> dict[int, date]:
+    """Return the places the council's previous digest carried over, and from which day."""
+    previous = session.scalars(
+        select(Digest).where(Digest.council_id == council.id, Digest.status == DigestStatus.READY,
+                             Digest.last_day < period.first_day).order_by(Digest.last_day.desc()).limit(1)
+    ).first()
+    if previous is None or not previous.snapshot:
+        return {}
+    return {entry["location_id"]: date.fromisoformat(entry["from"]) for entry in previous.snapshot.get("carried_forward", [])}
 
 
 def queue_deliveries(session: Session, digest: Digest, *, now: datetime) -> int:

@@ -95,7 +95,9 @@ def parse_period(label: str) -> Period:
         return month_of(date(int(match[1]), int(match[2]), 1))
     if match := _WEEKS.match(label):
         first = _monday(int(match[1]), int(match[2]))
-        last = _monday(int(match[3] or match[1]), int(match[4])) + timedelta(days=6)
+        # Without a second year, the weeks run on into the next year when the last number is the smaller.
+        year = int(match[3] or (match[1] if int(match[4]) >= int(match[2]) else int(match[1]) + 1))
+        last = _monday(year, int(match[4])) + timedelta(days=6)
         if last < first:
             raise ValueError(f"{label}: the last week comes before the first")
         return Period(first, last, _weeks_label(first, last))

@@ -1,20 +1,24 @@
 """What a digest shows, gathered once into a plain snapshot (JSON) that never changes afterwards.
 
 Every count in it has been through kiosk/reporting/suppression.py; a hidden count is null with the
-reason beside it. The snapshot is in the council's language, so it re-renders the same every time.
+reason beside it. A place with fewer than k submissions is merged with the other small places into
+"other places" when they have k together; otherwise its answers are carried into the next digest (and
+the digest says so), so that no place is ever shown with fewer than k. The snapshot is in the council's
+language, so it renders the same every time.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kiosk.digests import counts, texts
-from kiosk.digests.periods import Period
+from kiosk.digests.periods import Period, week_of
 from kiosk.ids import id_range
 from kiosk.models import Council, FreeText, Submission, Theme
 from kiosk.reporting.suppression import cell_json, one_count, text_visible
@@ -22,21 +26,27 @@ from kiosk.reporting.suppression import cell_json, one_count, text_visible
 SCHEMA = 1
 
 
-def gather(session: Session, council: Council, period: Period, *, merged: Sequence[str] = ()) -> dict[str, Any] | None:
+def gather(session: Session, council: Council, period: Period, *, merged: Sequence[str] = (),
+           carried_in: Mapping[int, date] | None = None) -> dict[str, Any] | None:
     """Return the digest of council for period, or None when it has fewer than k submissions in all."""
     k, lang = council.k, council.language
     names = {loc.id: loc.name for loc in council.locations}
-    ids = list(names)
-    current = counts.submissions(session, ids, period.first_day, period.last_day)
-    if current.total() < k:
+    carried_in = carried_in or {}
+    ranges = {loc: (min(carried_in.get(loc, period.first_day), period.first_day), period.last_day) for loc in names}
+    current = counts.submissions(session, ranges)
+    big = [loc for loc in names if current.total(loc) >= k]
+    small = [loc for loc in names if 0 < current.total(loc) < k]
+    merge = small if sum(current.total(loc) for loc in small) >= k else []
+    carry = [loc for loc in small if loc not in merge]
+    shown = {loc: ranges[loc] for loc in [*big, *merge]}
+    if sum(current.total(loc) for loc in shown) < k:
         return None
-    before_period, year_period = period.before(), period.year_before()
-    before = counts.submissions(session, ids, before_period.first_day, before_period.last_day)
-    year = counts.submissions(session, ids, year_period.first_day, year_period.last_day)
+    rows = [*big, *([counts.OTHERS] if merge else [])]
+    earlier = {"before": _earlier(session, period.before(), big), "year": _earlier(session, period.year_before(), big)}
     with force_locale(lang):
-        locations = counts.location_table(current, names, k, _("Andre steder"), before, year)
-        questions = _questions(session, ids, period, before_period, k, lang)
-        free = _free_text(session, council, names, current, period, before_period, lang)
+        locations = counts.location_table(current, rows, names, merge, k, _("Andre steder"), earlier)
+        questions = _questions(session, shown, period, big, k, lang)
+        free = _free_text(session, council, names, [loc for loc in big if text_visible(current.total(loc), k)], period, lang)
     return {
         "schema": SCHEMA,
         "council": council.name,
@@ -44,46 +54,58 @@ def gather(session: Session, council: Council, period: Period, *, merged: Sequen
         "period": {"label": period.label, "start": period.first_day.isoformat(), "end": period.last_day.isoformat(),
                    "weeks": period.weeks},
         "k": k,
-        "total": locations["total"].get("count"),
-        "total_before": before.total() if before.total() >= k else None,
+        "total": locations["total"],
         "locations": locations["rows"],
         "channels": locations["channels"],
         "questions": questions,
         "themes": free["themes"],
-        "urgent": cell_json(one_count(_urgent(session, ids, period), k)),
+        "urgent": cell_json(one_count(_urgent(session, list(shown), period), k)),
         "burst": cell_json(one_count(current.burst, k)),
-        "carried_over": free["carried_over"],
-        "held_back": free["held_back"],
-        "merged": {"locations": locations["merged"], "periods": list(merged)},
+        "carried_over": _carried_over(free["carried_over"], {names[loc]: start for loc, start in carried_in.items()
+                                                            if loc in shown and start < period.first_day}),
+        "carried_forward": [{"location_id": loc, "location": names[loc], "from": ranges[loc][0].isoformat()} for loc in carry],
+        "held_back": sorted(names[loc] for loc in names if loc not in big and loc in set(small)),
+        "merged": {"locations": [names[loc] for loc in merge], "periods": list(merged)},
         # "You said, we did": filled in from the ledger once it exists (kiosk/ledger).
         "ledger": [],
         "text_ids": free["ids"],
     }
 
 
-def _questions(session: Session, ids: list[int], period: Period, before: Period, k: int, lang: str) -> list[dict[str, Any]]:
-    groups = counts.question_groups(session, ids, period.first_day, period.last_day)
+def _carried_over(text_from: dict[str, date], counts_from: dict[str, date]) -> list[dict[str, str]]:
+    """Return, per place, the week from which answers or text were carried into this digest."""
+    places = {name: min(day for day in (text_from.get(name), counts_from.get(name)) if day) for name in {*text_from, *counts_from}}
+    return [{"location": name, "from": week_of(day).label} for name, day in sorted(places.items())]
+
+
+def _earlier(session: Session, earlier: Period, places: list[int]) -> counts.Submissions | None:
+    data = counts.submissions(session, {loc: (earlier.first_day, earlier.last_day) for loc in places})
+    return data if data.by_location else None
+
+
+def _questions(session: Session, ranges: counts.Ranges, period: Period, big: list[int], k: int, lang: str) -> list[dict[str, Any]]:
+    groups = counts.question_groups(session, ranges)
     question_ids = [i for g in groups for i in g.ids]
-    now = counts.answer_counts(session, question_ids, ids, period.first_day, period.last_day)
-    earlier = counts.answer_counts(session, question_ids, ids, before.first_day, before.last_day)
-    return [counts.question_json(session, group, now, k, lang, earlier) for group in groups]
+    now = counts.answer_counts(session, question_ids, ranges)
+    before = period.before()
+    earlier = counts.answer_counts(session, question_ids, {loc: (before.first_day, before.last_day) for loc in big})
+    return [counts.question_json(session, group, now, k=k, lang=lang, before=earlier) for group in groups]
 
 
-def _free_text(session: Session, council: Council, names: dict[int, str], current: counts.Submissions,
-               period: Period, before: Period, lang: str) -> dict[str, Any]:
-    """Return themes of the text that may be shown, what was carried over, and what is held back."""
-    k = council.k
-    visible = [loc for loc in names if text_visible(current.total(loc), k)]
+def _free_text(session: Session, council: Council, names: dict[int, str], visible: list[int], period: Period,
+               lang: str) -> dict[str, Any]:
+    """Return themes of the text that may be shown, and text carried over from earlier periods."""
     shown = texts.released_texts(session, visible, texts.carry_from(period), period.last_day, not_shown_to=council.id)
-    held = texts.released_texts(session, [loc for loc in names if loc not in visible], period.first_day, period.last_day,
-                                not_shown_to=council.id)
+    before = period.before()
     earlier = texts.released_texts(session, list(names), before.first_day, before.last_day)
     themes = list(session.scalars(select(Theme).order_by(Theme.position, Theme.id)))
-    carried = sorted({(names[t.location_id], t.period.isoformat()) for t in shown if t.period < period.first_day})
+    carried: dict[str, date] = {}
+    for t in shown:
+        if t.period < period.first_day:
+            carried[names[t.location_id]] = min(t.period, carried.get(names[t.location_id], t.period))
     return {
         "themes": texts.theme_groups(shown, earlier, themes, lang, _("Uten tema")),
-        "carried_over": [{"location": name, "period_start": start} for name, start in carried],
-        "held_back": sorted({names[t.location_id] for t in held}),
+        "carried_over": carried,
         "ids": [t.id.hex for t in shown],
     }
 
@@ -95,8 +117,3 @@ def _urgent(session: Session, location_ids: list[int], period: Period) -> int:
         select(func.count()).select_from(FreeText).join(Submission, Submission.id == FreeText.submission_id)
         .where(FreeText.id >= low, FreeText.id < high, FreeText.urgent.is_(True), Submission.location_id.in_(location_ids))
     ) or 0)
-
-
-def first_day_of(snapshot: dict[str, Any]) -> date:
-    """Return the first day of a snapshot's period."""
-    return date.fromisoformat(snapshot["period"]["start"])

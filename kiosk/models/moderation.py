@@ -67,7 +67,7 @@ class FreeText(Base):
     # The day it was moderated: staff time, never the respondent's.
     moderated_on: Mapped[date | None] = mapped_column(default=None)
 
-    submission: Mapped[Submission] = relationship()
+    submission: Mapped[Submission] = relationship(back_populates="free_texts")
 
 
 class LocalWord(Base):

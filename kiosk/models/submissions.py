@@ -17,12 +17,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, SmallInteger, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kiosk.models.base import Base
 from kiosk.models.types import UuidBytes
+
+if TYPE_CHECKING:
+    from kiosk.models.moderation import FreeText
 
 WITHOUT_ROWID = {"sqlite_with_rowid": False}
 DEFERRED = {"deferrable": True, "initially": "DEFERRED"}
@@ -48,6 +52,7 @@ class Submission(Base):
     burst: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     answers: Mapped[list[Answer]] = relationship(back_populates="submission", order_by="Answer.position")
+    free_texts: Mapped[list[FreeText]] = relationship(back_populates="submission", order_by="FreeText.id")
 
 
 class Answer(Base):

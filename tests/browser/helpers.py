@@ -172,7 +172,7 @@ class Tablet:
     def submissions(self) -> list[Submission]:
         """Return what the server has stored so far."""
         self.session.rollback()  # end the last read, to see what the server committed since
-        return list(self.session.scalars(select(Submission).options(selectinload(Submission.answers))))
+        return list(self.session.scalars(select(Submission).options(selectinload(Submission.answers), selectinload(Submission.free_texts))))
 
     def wait_for_submissions(self, count: int, timeout: float = 20, page: Page | None = None) -> list[Submission]:
         """Wait until exactly count submissions are stored; fail if more arrive or none do in time.
@@ -218,7 +218,9 @@ def answers_of(row: Submission) -> dict[int, Any]:
     """Return a submission's answers as {question id: number or text, or the list of chosen option ids}."""
     found: dict[int, list[Any]] = {}
     for a in row.answers:
-        found.setdefault(a.question_id, []).append(a.text if a.text is not None else a.option_id or a.number)
+        found.setdefault(a.question_id, []).append(a.option_id or a.number)
+    for item in row.free_texts:  # de-identified on arrival, kept apart from the other answers
+        found.setdefault(item.question_id, []).append(item.text)
     return {q: sorted(values) if len(values) > 1 else values[0] for q, values in found.items()}
 
 

@@ -299,3 +299,24 @@ def test_typing_the_code_leads_to_the_form(client, link):
     unknown = client.get("/s/?code=ZZZZZZ")
     assert unknown.status_code == 404
     assert "Vi finner ingen skjema med koden ZZZZZZ" in unknown.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("typed", "help_shown"), [("Jeg vil ikke leve lenger", True), ("Maten er dødsbra", False)])
+def test_text_that_suggests_danger_shows_where_to_get_help(client, session, link, form_json, typed, help_shown):
+    html = client.get(f"/s/{link.code}").get_data(as_text=True)
+    free = questions_by_kind(form_json)["free_text"]["id"]
+    data = {"csrf_token": csrf_token(html), "submission_key": submission_key(html), f"q{free}": typed}
+    response = client.post(f"/s/{link.code}", data=data)
+    assert response.status_code == 302 and "hjelp" not in response.headers["Location"]  # never in a URL
+    thanks = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert ("116 123" in thanks and "116 117" in thanks and "113" in thanks) is help_shown
+    again = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "116 123" not in again  # shown once, to the person who wrote it, and not kept
+
+
+def test_the_api_says_when_to_show_help(client, form_json):
+    from tests.kiosk.helpers import post_json
+
+    free = questions_by_kind(form_json)["free_text"]["id"]
+    assert post_json(client, {"link": form_json["link"], "answers": {free: "I want to kill myself"}}).get_json()["help"] is True
+    assert post_json(client, {"link": form_json["link"], "answers": {free: "The queue is killing me"}}).get_json()["help"] is False
