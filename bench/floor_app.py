@@ -30,7 +30,7 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -164,7 +164,7 @@ def store(conn: sqlite3.Connection, payload: dict[str, Any], key: uuid.UUID) -> 
         raise Refused("404 Not Found", "unknown link")
     _form_id, version_id, location_id, tz = link
     zone = _zones.get(tz) or _zones.setdefault(tz, ZoneInfo(tz))
-    today = datetime.now(timezone.utc).astimezone(zone).date()
+    today = datetime.now(UTC).astimezone(zone).date()
     submission_id = day_id(today)
     rows, texts = _answer_rows(conn, version_id, payload["answers"], submission_id, today)
     conn.execute("BEGIN IMMEDIATE")

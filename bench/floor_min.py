@@ -26,7 +26,7 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -115,7 +115,7 @@ def store(conn: sqlite3.Connection, payload: dict[str, Any], key: uuid.UUID) -> 
         raise Refused("404 Not Found", "unknown link")
     version_id, location_id, tz = link
     zone = _zones.get(tz) or _zones.setdefault(tz, ZoneInfo(tz))
-    today = datetime.now(timezone.utc).astimezone(zone).date()
+    today = datetime.now(UTC).astimezone(zone).date()
     submission_id = day_id(today)
     rows = _answer_rows(conn, version_id, payload["answers"], submission_id)
     conn.execute("BEGIN IMMEDIATE")

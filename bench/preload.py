@@ -24,7 +24,7 @@ import sqlite3
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 DAYS = 364
@@ -85,7 +85,7 @@ def set_up(url: str) -> Plan:
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         upgrade(revision="heads")  # "head" while the migrations have one; all of them when two branches await a merge
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         load_demo(db.session, now=now)
         _add_places(db.session, now)
         db.session.commit()
@@ -146,6 +146,7 @@ def _read_plan(session: Any) -> Plan:
 def days(plan: Plan, total: int, today: date, seed: int = 2026) -> Iterator[Day]:
     """Yield the rows of each of the 364 days up to today, oldest first, total submissions in all."""
     from floor_app import sealer
+
     from kiosk.ids import period_id
 
     pick = random.Random(seed)

@@ -22,9 +22,10 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 HERE = Path(__file__).resolve().parent
@@ -32,6 +33,7 @@ sys.path.insert(0, str(HERE.parent))
 
 import pgcluster  # noqa: E402
 import runs  # noqa: E402
+
 from kiosk.ids import id_range  # noqa: E402
 
 QUERY = """

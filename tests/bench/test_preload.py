@@ -5,7 +5,7 @@ import json
 import sqlite3
 import sys
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,9 +19,9 @@ from kiosk.models import Answer, Submission
 from tests.conftest import NOW, PG_URL
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-import floor_min  # noqa: E402
-import preload  # noqa: E402
-from floor_app import sealer as floor_min_sealer  # noqa: E402
+import floor_min
+import preload
+from floor_app import sealer as floor_min_sealer
 
 TODAY = date(2026, 11, 18)
 PLACES = tuple((i, 100 + i, f"CODE{i}") for i in range(1, 9))
@@ -95,7 +95,7 @@ def test_the_minimal_floor_stores_once(tmp_path: Path, monkeypatch: pytest.Monke
     payload = {"link": "abc123", "answers": {"1": 4, "5": [20, 22], "6": " Mer kaffe "}}
     first = floor_min.store(conn, payload, key)
     assert floor_min.store(conn, payload, key) == first
-    today = datetime.now(timezone.utc).astimezone(floor_min.ZoneInfo("Europe/Oslo")).date()
+    today = datetime.now(UTC).astimezone(floor_min.ZoneInfo("Europe/Oslo")).date()
     assert period_of(first) == today
     assert conn.execute("SELECT version_id, location_id, device_id FROM submission").fetchall() == [(7, 3, None)]
     assert conn.execute("SELECT position, question_id, value, text FROM answer ORDER BY position").fetchall() == [
