@@ -1,9 +1,13 @@
-"""The floor for bench/submissions.py: the write of POST /api/v1/submissions as a bare WSGI app.
+"""The same-schema floor for bench/submissions.py: POST /api/v1/submissions as a bare WSGI app.
 
 No Flask, no SQLAlchemy: stdlib json and sqlite3 only, so that the benchmark can show how much of a
 request's cost is the framework and the ORM rather than SQLite and its fsync. It writes the same rows
-as kiosk (UUIDs as 32 hex characters, dates as YYYY-MM-DD, the same body hash) into the same migrated
-schema, with the same pragmas and one BEGIN IMMEDIATE transaction per request.
+as kiosk into the same migrated schema — 16-byte ids whose first 4 bytes are the day (kiosk/ids.py),
+answers keyed by (submission, position), free text in free_text with what was typed sealed (Fernet,
+with a key derived from the app's secret as kiosk/encryption.py does), dates as YYYY-MM-DD, the same
+body hash — with the same pragmas; the link is looked up before the write lock is taken, as kiosk
+does, and the inserts run in one BEGIN IMMEDIATE transaction. It does not de-identify the text or look
+for crisis words (kiosk/moderation/): that is part of what kiosk's figure costs.
 
 It does what any implementation of the endpoint must do per request: parse the JSON body and the
 Idempotency-Key header, resolve the short link (one query, as kiosk does), claim the key, insert the
@@ -17,22 +21,29 @@ what the benchmark measures. Serve it with the same gunicorn settings as kiosk:
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
+import secrets
 import sqlite3
 import threading
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 DATABASE = os.environ.get("SIIFRA_FLOOR_DATABASE", "")
 BUSY_TIMEOUT_MS = 10_000  # kiosk's SQLITE_BUSY_TIMEOUT_MS default
 MAX_BODY = 64 * 1024  # kiosk's MAX_CONTENT_LENGTH
+EPOCH = date(1970, 1, 1)
 
-# kiosk.submissions.resolve_link, written out.
+# kiosk.links.resolve_link, written out.
 RESOLVE = """
 SELECT short_link.form_id,
        (SELECT max(form_version.id) FROM form_version
@@ -53,7 +64,11 @@ INSERT INTO submission (id, form_version_id, location_id, channel, period, perio
 VALUES (?, ?, ?, 'qr', ?, 'day', NULL, 0)
 """
 INSERT_ANSWER = """
-INSERT INTO answer (id, submission_id, question_id, number, option_id, text) VALUES (?, ?, ?, ?, ?, ?)
+INSERT INTO answer (submission_id, position, question_id, number, option_id) VALUES (?, ?, ?, ?, ?)
+"""
+INSERT_TEXT = """
+INSERT INTO free_text (id, submission_id, question_id, text, redactions, sealed, status, urgent, alerted, quote)
+VALUES (?, ?, ?, ?, '[]', ?, 'pending', 0, 0, 0)
 """
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
@@ -61,6 +76,23 @@ StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 # One connection per thread (gunicorn's gthread workers serve a few requests at once, as kiosk's pool does).
 _local = threading.local()
 _kinds: dict[int, dict[str, str]] = {}  # form version id -> {question id as text: kind}
+_zones: dict[str, ZoneInfo] = {}
+_sealing: list[Fernet] = []
+
+
+def sealer(secret: str) -> Fernet:
+    """Return the Fernet kiosk seals free-text originals with (kiosk/encryption.py, kiosk/moderation/sealing.py)."""
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"siifra free-text originals").derive(secret.encode())
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def seal(text: str) -> str:
+    """Return what was typed, sealed as kiosk seals it (no redactions: the floor finds none)."""
+    if not _sealing:
+        instance = os.environ.get("SIIFRA_INSTANCE_PATH", "instance")
+        _sealing.append(sealer(open(os.path.join(instance, "secret_key")).read().strip()))
+    payload = json.dumps({"original": text, "parts": []}, ensure_ascii=False)
+    return _sealing[0].encrypt(payload.encode()).decode("ascii")
 
 
 class Refused(Exception):
@@ -113,44 +145,53 @@ def _parse(environ: dict[str, Any]) -> tuple[dict[str, Any], uuid.UUID]:
     return payload, key
 
 
+def day_id(day: date) -> bytes:
+    """Return a new id for a row of day: kiosk/ids.py's layout (the day, then random bits, UUID v8)."""
+    raw = bytearray((day - EPOCH).days.to_bytes(4, "big") + secrets.token_bytes(12))
+    raw[6] = 0x80 | (raw[6] & 0x0F)
+    raw[8] = 0x80 | (raw[8] & 0x3F)
+    return bytes(raw)
+
+
 def store(conn: sqlite3.Connection, payload: dict[str, Any], key: uuid.UUID) -> uuid.UUID:
     """Store one submission in one write transaction and return its id (or the first one, on a retry)."""
     body_hash = hashlib.sha256(
         json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
     ).hexdigest()
-    submission_id = uuid.uuid4()
+    # Read before the write lock, as kiosk does: the link and the form's questions.
+    link = conn.execute(RESOLVE, (payload["link"].strip().upper(),)).fetchone()
+    if link is None or link[1] is None:
+        raise Refused("404 Not Found", "unknown link")
+    _form_id, version_id, location_id, tz = link
+    zone = _zones.get(tz) or _zones.setdefault(tz, ZoneInfo(tz))
+    today = datetime.now(UTC).astimezone(zone).date()
+    submission_id = day_id(today)
+    rows, texts = _answer_rows(conn, version_id, payload["answers"], submission_id, today)
     conn.execute("BEGIN IMMEDIATE")
     try:
-        link = conn.execute(RESOLVE, (payload["link"].strip().upper(),)).fetchone()
-        if link is None or link[1] is None:
-            raise Refused("404 Not Found", "unknown link")
-        _form_id, version_id, location_id, tz = link
-        rows = _answer_rows(conn, version_id, payload["answers"], submission_id.hex)
-        today = datetime.now(timezone.utc).astimezone(ZoneInfo(tz)).date().isoformat()
-        if conn.execute(CLAIM, (key.hex, body_hash, submission_id.hex, today)).fetchone() is None:
-            first = conn.execute(
-                "SELECT submission_id FROM idempotency_key WHERE key = ?", (key.hex,)
-            ).fetchone()
+        if conn.execute(CLAIM, (key.bytes, body_hash, submission_id, today.isoformat())).fetchone() is None:
+            first = conn.execute("SELECT submission_id FROM idempotency_key WHERE key = ?", (key.bytes,)).fetchone()
             conn.execute("ROLLBACK")
-            return uuid.UUID(first[0])
-        conn.execute(INSERT_SUBMISSION, (submission_id.hex, version_id, location_id, today))
+            return uuid.UUID(bytes=first[0])
+        conn.execute(INSERT_SUBMISSION, (submission_id, version_id, location_id, today.isoformat()))
         conn.executemany(INSERT_ANSWER, rows)
+        conn.executemany(INSERT_TEXT, texts)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
-    return submission_id
+    return uuid.UUID(bytes=submission_id)
 
 
 def _answer_rows(
-    conn: sqlite3.Connection, version_id: int, answers: dict[str, Any], submission_hex: str
-) -> list:
+    conn: sqlite3.Connection, version_id: int, answers: dict[str, Any], submission_id: bytes, today: date
+) -> tuple[list, list]:
     kinds = _kinds.get(version_id)
     if kinds is None:
         query = "SELECT id, kind FROM question WHERE form_version_id = ?"
         kinds = _kinds[version_id] = {str(qid): kind for qid, kind in conn.execute(query, (version_id,))}
-    rows = []
+    values, texts = [], []
     for question, value in answers.items():
         kind = kinds.get(question)
         if kind is None:
@@ -159,14 +200,14 @@ def _answer_rows(
         if value is None:
             continue
         if kind in ("smiley", "scale", "yes_no"):
-            rows.append((uuid.uuid4().hex, submission_hex, qid, int(value), None, None))
+            values.append((qid, int(value), None))
         elif kind == "single_choice":
-            rows.append((uuid.uuid4().hex, submission_hex, qid, None, value, None))
+            values.append((qid, None, value))
         elif kind == "multiple_choice":
-            rows.extend((uuid.uuid4().hex, submission_hex, qid, None, option, None) for option in value)
+            values.extend((qid, None, option) for option in value)
         elif value.strip():
-            rows.append((uuid.uuid4().hex, submission_hex, qid, None, None, value.strip()))
-    return rows
+            texts.append((day_id(today), submission_id, qid, value.strip(), seal(value.strip())))
+    return [(submission_id, position, *row) for position, row in enumerate(values)], texts
 
 
 def _respond(start_response: StartResponse, status: str, body: dict[str, Any]) -> list[bytes]:
