@@ -132,9 +132,15 @@ def submit(session: Session, target: LinkTarget, given: Given, *, now: datetime,
         connection.execute(_SEEN, {"device": given.device_id, "today": today})
     period = period_start(day, rules.period_unit)
     submission_id = period_id(period)
-    if given.key is not None and not _claim_key(connection, given.key, given.body_hash or "", submission_id, today):
-        return _replay(session, given.key, given.body_hash or "")
+    # The submission goes in before its key: a key pointing at a row not yet written is an outstanding
+    # deferred-key violation, and while one is outstanding SQLite checks every insert of a parent by
+    # scanning the (unindexed) child tables, 26 ms at a million answers instead of 0.01 ms.
     _store(connection, target, rows, given, submission_id=submission_id, period=period, unit=rules.period_unit)
+    if given.key is not None and not _claim_key(connection, given.key, given.body_hash or "", submission_id, today):
+        # A retry of something already stored: take back what was just written and answer as before.
+        connection.execute(delete(Answer).where(Answer.submission_id == submission_id))
+        connection.execute(delete(Submission).where(Submission.id == submission_id))
+        return _replay(session, given.key, given.body_hash or "")
     texts = [r for r in rows if r.text is not None]
     if texts:
         _store_texts(session, target, texts, submission_id, period)
