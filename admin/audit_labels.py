@@ -50,6 +50,11 @@ ACTION_LABELS = {
     "local_word_added": _l("La til et ord som alltid sladdes"),
     "local_word_removed": _l("Fjernet et ord som alltid sladdes"),
     "retention_changed": _l("Endret hvor lenge svar beholdes"),
+    "digest_built": _l("Laget et sammendrag"),
+    "digest_sent_again": _l("Sendte et sammendrag på nytt"),
+    "digest_email_changed": _l("Endret e-post med sammendrag"),
+    "theme_saved": _l("Lagret et tema"),
+    "theme_removed": _l("Fjernet et tema"),
 }
 
 

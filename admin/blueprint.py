@@ -42,7 +42,9 @@ def _template_helpers() -> dict[str, Any]:
         "released": _l("Sluppet fram"),
         "hidden": _l("Skjult"),
     }
+    deliveries = {"queued": _l("Venter"), "sending": _l("Sendes"), "sent": _l("Sendt"), "failed": _l("Feilet")}
     return {
+        "delivery_label": lambda status: str(deliveries.get(status.value, status.value)),
         "period_label": period_label,
         "kind_label_text": lambda kind: str(KINDS.get(kind, kind)),
         "status_label": lambda status: str(statuses.get(status.value, status.value)),
@@ -81,12 +83,15 @@ def _set_up() -> None:
         auth,
         councils,
         devices,
+        digests,
         forms,
         home,
         links,
         locations,
         moderation,
         retention,
+        themes,
+        trends,
         users,
         words,
     )

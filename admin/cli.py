@@ -19,7 +19,10 @@ user_cli = AppGroup("user", help="Staff accounts.")
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
+    from admin.council_cli import council_cli
+
     app.cli.add_command(user_cli)
+    app.cli.add_command(council_cli)
 
 
 @user_cli.command("create")

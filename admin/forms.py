@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from kiosk.digests.periods import WEEKDAYS
 from kiosk.models import Role
+
+WEEKDAY_LABELS = (_l("mandag"), _l("tirsdag"), _l("onsdag"), _l("torsdag"), _l("fredag"), _l("lørdag"), _l("søndag"))
 
 ROLE_LABELS = {
     Role.ADMIN: _l("Administrator"),
@@ -68,10 +73,56 @@ class RoleForm(FlaskForm):
 
 
 class CouncilForm(FlaskForm):
-    """A user council and the locations it follows."""
+    """A user council, the places it follows, and when and how its digests come."""
 
     name = StringField(_l("Navn"), validators=[DataRequired(), Length(max=120)])
+    cadence = SelectField(
+        _l("Sammendrag"),
+        choices=[
+            SelectChoice("weekly", _l("Hver uke")),
+            SelectChoice("monthly", _l("Hver måned")),
+            SelectChoice("cron", _l("Egen plan (cron-uttrykk)")),
+        ],
+    )
+    weekday = SelectField(
+        _l("Ukedag (hver uke)"),
+        choices=[SelectChoice(day, label) for day, label in zip(WEEKDAYS, WEEKDAY_LABELS, strict=True)],
+    )
+    month_day = SelectField(
+        _l("Dag i måneden (hver måned)"), choices=[SelectChoice(str(n), str(n)) for n in range(1, 29)]
+    )
+    at = TimeField(_l("Klokkeslett"), default=time(8, 0), validators=[Optional()])
+    cron = StringField(
+        _l("Cron-uttrykk (egen plan)"), validators=[Optional(), Length(max=64)], render_kw={"placeholder": "0 8 1,15 * *"}
+    )
+    language = SelectField(
+        _l("Språk"), choices=[SelectChoice("nb", "Bokmål"), SelectChoice("nn", "Nynorsk"), SelectChoice("en", "English")]
+    )
+    k = IntegerField(
+        _l("Minste gruppe som vises (k)"), default=5, validators=[DataRequired(), NumberRange(3, 50)]
+    )
     four_eyes = BooleanField(_l("To moderatorer må slippe fram hvert fritekstsvar fra stedene"))
+
+    def schedule(self) -> tuple[str, str]:
+        """Return (cadence, send) as kiosk.councils stores them."""
+        at = (self.at.data or time(8, 0)).strftime("%H:%M")
+        if self.cadence.data == "cron":
+            return (self.cron.data or "").strip(), f"mon {at}"
+        day = self.weekday.data if self.cadence.data == "weekly" else self.month_day.data
+        return self.cadence.data, f"{day} {at}"
+
+    def fill(self, cadence: str, send: str) -> None:
+        """Show a stored schedule in the fields."""
+        day, _sep, at = send.partition(" ")
+        self.cadence.data = cadence if cadence in ("weekly", "monthly") else "cron"
+        self.cron.data = "" if cadence in ("weekly", "monthly") else cadence
+        if day in WEEKDAYS:
+            self.weekday.data = day
+        elif day.isdigit():
+            self.month_day.data = day
+        hours, _colon, minutes = at.partition(":")
+        if hours.isdigit() and minutes.isdigit():
+            self.at.data = time(int(hours), int(minutes))
 
 
 class LocalWordForm(FlaskForm):

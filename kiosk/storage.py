@@ -64,7 +64,11 @@ def settle(session: Session, first: date, last: date) -> int:
 
 
 # Rows that point to anonymous rows and go when they go (they are not anonymous themselves).
-LINKS = (("digest_text", "free_text_id", "free_text_id"),)
+LINKS = (
+    ("digest_text", "free_text_id", "free_text_id"),
+    ("ledger_text", "free_text_id", "free_text_id"),
+    ("receipt", "free_text_id", "free_text_id"),
+)
 
 
 def delete_periods(session: Session, first: date, last: date) -> int:

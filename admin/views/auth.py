@@ -216,6 +216,18 @@ def account():
     return render_template("admin/account.html", form=ActionForm())
 
 
+@bp.post("/account/digest-email")
+@roles(*ALL_STAFF)
+def digest_email():
+    """Turn e-mails of the council's digests on or off for oneself."""
+    if ActionForm().validate():
+        user = current_user()
+        user.digest_email = not user.digest_email
+        record(db.session, user, "digest_email_changed", now=now(), on=user.digest_email)
+        db.session.commit()
+    return redirect(url_for("admin.account"))
+
+
 @bp.post("/logout")
 @partial
 def logout():

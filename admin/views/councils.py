@@ -1,27 +1,85 @@
-"""User councils: admins manage them; a council member sees only their own."""
+"""User councils: admins manage them (places, members, how digests come); a council member sees only their own."""
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from admin.access import ALL_STAFF, current_user, now, require_council_access, roles
 from admin.audit import record
 from admin.blueprint import bp
-from admin.forms import CouncilForm
+from admin.forms import CouncilForm, InviteForm
+from kiosk.councils import CouncilError, CouncilSettings, create_council, update_council
 from kiosk.extensions import db
-from kiosk.models import Council, Location, Role
-from kiosk.models.types import db_time
+from kiosk.models import Council, Digest, Location, Role, User
 
 
 def _active_locations() -> list[Location]:
     return list(db.session.scalars(select(Location).where(Location.retired_at.is_(None)).order_by(Location.name)))
 
 
-def _chosen_locations() -> list[Location]:
-    """Return the locations ticked in the posted form (ids that name no location are ignored)."""
-    ids = {int(v) for v in request.form.getlist("locations") if v.isascii() and v.isdigit() and len(v) < 10}
-    return list(db.session.scalars(select(Location).where(Location.id.in_(ids)).order_by(Location.name))) if ids else []
+def _chosen_location_ids() -> list[int]:
+    """Return the location ids ticked in the posted form (anything else is ignored)."""
+    return sorted({int(v) for v in request.form.getlist("locations") if v.isascii() and v.isdigit() and len(v) < 10})
+
+
+def _settings(form: CouncilForm) -> CouncilSettings:
+    cadence, send = form.schedule()
+    return CouncilSettings(
+        name=form.name.data or "",
+        location_ids=_chosen_location_ids(),
+        cadence=cadence,
+        send=send,
+        language=form.language.data,
+        k=form.k.data or 0,
+        four_eyes=bool(form.four_eyes.data),
+    )
+
+
+def _message(error: CouncilError) -> str:
+    texts = {
+        "name": _("Skriv et navn på brukerrådet."),
+        "name_taken": _("Det finnes allerede et brukerråd med dette navnet."),
+        "cadence": _("Planen for sammendrag er ikke gyldig. Sjekk dag, klokkeslett eller cron-uttrykket."),
+        "language": _("Velg bokmål, nynorsk eller engelsk."),
+        "k": _("Minste gruppe må være 3 eller mer."),
+        "locations": _("Et av stedene finnes ikke lenger. Last siden på nytt."),
+    }
+    return texts.get(error.key, _("Brukerrådet kunne ikke lagres."))
+
+
+def _council_page(item: Council, form: CouncilForm, chosen: list[Location], status: int = 200):
+    members = db.session.scalars(select(User).where(User.council_id == item.id).order_by(User.name)).all()
+    digests = db.session.scalars(
+        select(Digest).where(Digest.council_id == item.id).order_by(Digest.first_day.desc())
+    ).all()
+    invite = InviteForm(role=Role.COUNCIL.value, council=item.id)
+    page = render_template(
+        "admin/council.html",
+        council=item,
+        locations=_active_locations(),
+        form=form,
+        chosen=chosen,
+        members=members,
+        digests=digests,
+        invite=invite,
+    )
+    return page, status
+
+
+def _councils_page(form: CouncilForm, chosen: list[Location], status: int = 200):
+    items = db.session.scalars(select(Council).order_by(Council.name)).all()
+    page = render_template(
+        "admin/councils.html", councils=items, form=form, locations=_active_locations(), chosen=chosen
+    )
+    return page, status
+
+
+def _posted_locations() -> list[Location]:
+    """Return the ticked places that exist, to show them ticked again when the form comes back."""
+    ids = _chosen_location_ids()
+    return list(db.session.scalars(select(Location).where(Location.id.in_(ids)))) if ids else []
 
 
 @bp.get("/councils")
@@ -31,36 +89,34 @@ def councils():
     user = current_user()
     if user.role is Role.COUNCIL:
         return redirect(url_for("admin.council", council_id=user.council_id))
-    items = db.session.scalars(select(Council).order_by(Council.name)).all()
-    return render_template("admin/councils.html", councils=items, form=CouncilForm(), locations=_active_locations())
+    return _councils_page(CouncilForm(formdata=None), [])
 
 
 @bp.get("/councils/<int:council_id>")
 @roles(*ALL_STAFF)
 def council(council_id: int):
-    """Show one council and the locations it follows."""
+    """Show one council: its places, members, digests, and (for admins) its settings."""
     require_council_access(council_id)
     item = db.get_or_404(Council, council_id)
-    return render_template(
-        "admin/council.html", council=item, locations=_active_locations(), form=CouncilForm(obj=item)
-    )
+    form = CouncilForm(formdata=None, obj=item)
+    form.fill(item.cadence, item.send)
+    return _council_page(item, form, list(item.locations))
 
 
-@bp.post("/councils")
+@bp.post("/councils", endpoint="create_council")
 @roles(Role.ADMIN)
-def create_council():
-    """Create a council."""
+def create_council_view():
+    """Create a council with its places and how its digests come; a mistake shows the form again as typed."""
     form = CouncilForm()
     if not form.validate():
-        return redirect(url_for("admin.councils"))
-    item = Council(
-        name=form.name.data.strip(),
-        created_at=db_time(now()),
-        locations=_chosen_locations(),
-        four_eyes=bool(form.four_eyes.data),
-    )
-    db.session.add(item)
-    db.session.flush()
+        flash(_("Sjekk feltene som er merket."), "error")
+        return _councils_page(form, _posted_locations(), 422)
+    try:
+        item = create_council(db.session, _settings(form), now=now())
+    except CouncilError as error:
+        db.session.rollback()
+        flash(_message(error), "error")
+        return _councils_page(form, _posted_locations(), 422)
     record(
         db.session,
         current_user(),
@@ -73,17 +129,21 @@ def create_council():
     return redirect(url_for("admin.council", council_id=item.id))
 
 
-@bp.post("/councils/<int:council_id>")
+@bp.post("/councils/<int:council_id>", endpoint="update_council")
 @roles(Role.ADMIN)
-def update_council(council_id: int):
-    """Rename a council and choose the locations it follows."""
+def update_council_view(council_id: int):
+    """Change a council's name, places and digest settings; a mistake shows the form again as typed."""
     item = db.get_or_404(Council, council_id)
     form = CouncilForm()
     if not form.validate():
-        abort(400)
-    item.name = form.name.data.strip()
-    item.four_eyes = bool(form.four_eyes.data)
-    item.locations = _chosen_locations()
+        flash(_("Sjekk feltene som er merket."), "error")
+        return _council_page(item, form, _posted_locations(), 422)
+    try:
+        update_council(db.session, item, _settings(form))
+    except CouncilError as error:
+        db.session.rollback()
+        flash(_message(error), "error")
+        return _council_page(db.get_or_404(Council, council_id), form, _posted_locations(), 422)
     record(
         db.session,
         current_user(),
@@ -91,6 +151,10 @@ def update_council(council_id: int):
         item.name,
         now=now(),
         locations=[loc.id for loc in item.locations],
+        cadence=item.cadence,
+        send=item.send,
+        k=item.k,
     )
     db.session.commit()
+    flash(_("Brukerrådet er lagret."), "info")
     return redirect(url_for("admin.council", council_id=item.id))

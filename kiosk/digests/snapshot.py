@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kiosk import ledger
 from kiosk.digests import counts, texts
 from kiosk.digests.periods import Period, week_of
 from kiosk.ids import id_range
@@ -82,8 +83,8 @@ def gather(
         ],
         "held_back": sorted(names[loc] for loc in names if loc not in big and loc in set(small)),
         "merged": {"locations": [names[loc] for loc in merge], "periods": list(merged)},
-        # "You said, we did": filled in from the ledger once it exists (kiosk/ledger).
-        "ledger": [],
+        # "You said, we did": open entries, those closed since the last digest, and the headline.
+        "ledger": ledger.for_digest(session, council, period.first_day, period.last_day, lang),
         "text_ids": free["ids"],
     }
 

@@ -112,6 +112,7 @@ def theme_groups(
             continue
         groups.append(
             {
+                "id": theme.id if theme else None,
                 "name": pick(theme.name, lang) if theme else none_label,
                 "count": len(members),
                 "change": len(members) - before if earlier else None,

@@ -3,6 +3,7 @@
 from kiosk.models.base import Base
 from kiosk.models.devices import Device
 from kiosk.models.forms import Form, FormVersion, Option, Question, QuestionKind
+from kiosk.models.ledger import LedgerEntry, LedgerStatus, Milestone, Receipt
 from kiosk.models.links import ShortLink
 from kiosk.models.locations import Location, LocationKind
 from kiosk.models.moderation import FreeText, HideReason, LocalWord, Setting, TextStatus
@@ -37,13 +38,17 @@ __all__ = [
     "HideReason",
     "IdempotencyKey",
     "Invitation",
+    "LedgerEntry",
+    "LedgerStatus",
     "LocalWord",
     "Location",
     "LocationKind",
     "LoginThrottle",
+    "Milestone",
     "Option",
     "Question",
     "QuestionKind",
+    "Receipt",
     "RecoveryCode",
     "Role",
     "Setting",

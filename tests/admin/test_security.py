@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 
 from admin.accounts import invite, set_active
 from kiosk.devices import create_device
-from kiosk.models import Council, LocalWord, Location, LoginThrottle, Role, StaffSession
+from kiosk.models import Council, Digest, LocalWord, Location, LoginThrottle, Role, StaffSession, Theme
 from tests.admin.staffing import PASSWORD, csrf_from, sign_in, staff_cookie, user_row
 
 A, M, C = Role.ADMIN, Role.MODERATOR, Role.COUNCIL
@@ -90,6 +90,20 @@ EXPECTED: dict[str, set | str] = {
     "admin.local_words_page": MODERATORS,
     "admin.local_word_remove": MODERATORS,
     "admin.retention": {A},
+    "admin.digests": ANY_STAFF,
+    "admin.digest": ANY_STAFF,
+    "admin.digest_pdf": ANY_STAFF,
+    "admin.digest_csv_view": ANY_STAFF,
+    "admin.digest_xlsx_view": ANY_STAFF,
+    "admin.digest_json_view": ANY_STAFF,
+    "admin.digest_send_again": {A},
+    "admin.digest_build": {A},
+    "admin.digest_email": ANY_STAFF,
+    "admin.themes": {A},
+    "admin.theme_new": {A},
+    "admin.theme_edit": {A},
+    "admin.theme_remove": {A},
+    "admin.trends_page": MODERATORS,
 }
 
 
@@ -102,17 +116,19 @@ def test_every_admin_route_is_in_the_matrix(app):
 
 
 @pytest.fixture
-def world(app, session, link, make_staff, make_text):
+def world(app, session, link, make_staff, make_text, make_submission):
     """Objects for every URL parameter an admin route can take."""
     location = session.get(Location, link.location_id)
     item = make_text(link, "Kari Nordmann var snill")
     word = LocalWord(location_id=location.id, word="Fyrlykta")
-    session.add(word)
+    theme = Theme(name={"nb": "Mat"}, keywords={"nb": ["mat*"]}, position=1)
+    session.add_all([word, theme])
     device, _ = create_device(session, location, "Gangen", now=datetime.now(timezone.utc), minutes=15)
-    council = Council(name="Brukerrådet sentrum", created_at=datetime(2026, 1, 1))
+    council = Council(name="Brukerrådet sentrum", created_at=datetime(2026, 1, 1), locations=[location])
     session.add(council)
     session.commit()
     staff = {role: make_staff(role, council=council if role is C else None) for role in (A, M, C)}
+    digest = made_digest(app, session, link, council, make_submission)
     values = {
         "location_id": location.id,
         "council_id": council.id,
@@ -128,8 +144,31 @@ def world(app, session, link, make_staff, make_text):
         "item_id": str(item),
         "index": 0,
         "word_id": word.id,
+        "theme_id": theme.id,
+        "digest_id": digest.id,
+        "delivery_id": digest.deliveries[0].id,
     }
+    # End the read this fixture began: a test that writes later must not start from a stale snapshot.
+    session.commit()
     return {"staff": staff, "values": values, "council": council}
+
+
+def made_digest(app, session, link, council, make_submission) -> Digest:
+    """Return a digest of council for a week with enough answers, with an e-mail queued to its member."""
+    from kiosk.digests.build import build
+    from kiosk.digests.periods import parse_period
+    from kiosk.extensions import db
+
+    smiley = str(link.form.published.questions[0].id)
+    for n in range(6):
+        make_submission(link, {smiley: 4}, now=datetime(2026, 11, 11, 12, tzinfo=timezone.utc))
+    with app.app_context():
+        result = build(db.session, db.session.get_one(Council, council.id), parse_period("2026-W46"),
+                       now=datetime(2026, 11, 23, 9, tzinfo=timezone.utc))
+        db.session.commit()
+        digest_id = result.digest.id
+    session.expire_all()
+    return session.get(Digest, digest_id)
 
 
 def routes(app: Flask, values: dict) -> list[tuple[str, str, str]]:

@@ -13,7 +13,12 @@ def test_a_new_council_gets_its_places_when_it_is_made(admin_client, admin_post,
     session.commit()
     page = admin_client.get("/admin/councils").get_data(as_text=True)
     assert all(f'value="{place.id}"' in page for place in places)
-    response = admin_post("/admin/councils", {"name": "Brukerrådet i sentrum", "locations": [places[0].id, places[2].id, "x", "99999"]})
+    fields = {"name": "Brukerrådet i sentrum", "cadence": "weekly", "weekday": "mon", "month_day": "1", "at": "08:00",
+              "language": "nb", "k": "5"}
+    gone = admin_post("/admin/councils", {**fields, "locations": [places[0].id, "99999"]})
+    assert gone.status_code == 422 and "finnes ikke lenger" in gone.get_data(as_text=True)
+    assert session.scalars(select(Council)).first() is None
+    response = admin_post("/admin/councils", {**fields, "locations": [places[0].id, places[2].id, "x"]})
     assert response.status_code == 302
     session.rollback()
     council = session.scalars(select(Council)).one()

@@ -1,0 +1,88 @@
+"""User councils: the places they follow and how their digests are made. Operations flush; callers commit."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kiosk.config import LANGUAGES
+from kiosk.digests.periods import check_cadence
+from kiosk.models import Council, Location
+from kiosk.models.types import db_time
+from kiosk.reporting.suppression import check_k
+
+
+class CouncilError(ValueError):
+    """A council cannot be saved as it is; key names the reason for a message in the staff member's language."""
+
+    def __init__(self, key: str, detail: str = "") -> None:
+        super().__init__(detail or key)
+        self.key = key
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class CouncilSettings:
+    """What a council is: a name, its places, and how its digests are made."""
+
+    name: str
+    location_ids: Sequence[int]
+    cadence: str = "weekly"
+    send: str = "mon 08:00"
+    language: str = "nb"
+    k: int = 5
+    four_eyes: bool = False
+
+
+def _check(session: Session, settings: CouncilSettings, council: Council | None) -> list[Location]:
+    name = settings.name.strip()
+    if not name or len(name) > 120:
+        raise CouncilError("name")
+    clash = session.scalars(select(Council).where(Council.name == name)).first()
+    if clash is not None and clash is not council:
+        raise CouncilError("name_taken")
+    try:
+        check_cadence(settings.cadence, settings.send)
+    except ValueError as error:
+        raise CouncilError("cadence", str(error)) from None
+    if settings.language not in LANGUAGES:
+        raise CouncilError("language")
+    try:
+        check_k(settings.k)
+    except ValueError as error:
+        raise CouncilError("k", str(error)) from None
+    ids = set(settings.location_ids)
+    locations = list(session.scalars(select(Location).where(Location.id.in_(ids)).order_by(Location.name))) if ids else []
+    if len(locations) != len(ids):
+        raise CouncilError("locations")
+    return locations
+
+
+def create_council(session: Session, settings: CouncilSettings, *, now: datetime) -> Council:
+    """Create a council."""
+    locations = _check(session, settings, None)
+    council = Council(name=settings.name.strip(), created_at=db_time(now))
+    _apply(council, settings, locations)
+    session.add(council)
+    session.flush()
+    return council
+
+
+def update_council(session: Session, council: Council, settings: CouncilSettings) -> Council:
+    """Change a council's name, places and digest settings (digests already made stay as they are)."""
+    _apply(council, settings, _check(session, settings, council))
+    session.flush()
+    return council
+
+
+def _apply(council: Council, settings: CouncilSettings, locations: list[Location]) -> None:
+    council.name = settings.name.strip()
+    council.locations = locations
+    council.cadence = settings.cadence.strip()
+    council.send = settings.send.strip()
+    council.language = settings.language
+    council.k = settings.k
+    council.four_eyes = settings.four_eyes
