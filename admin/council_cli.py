@@ -30,11 +30,17 @@ def _now() -> datetime:
 @click.option("--name", required=True)
 @click.option("--locations", default="", help="Location ids, comma-separated, e.g. 1,2.")
 @click.option("--cadence", default="weekly", show_default=True, help='"weekly", "monthly" or a cron expression.')
-@click.option("--send", default="mon 08:00", show_default=True, help='When digests go out: "mon 08:00", or "1 08:00" monthly.')
+@click.option(
+    "--send", default="mon 08:00", show_default=True, help='When digests go out: "mon 08:00", or "1 08:00" monthly.'
+)
 @click.option("--language", type=click.Choice(["nb", "nn", "en"]), default="nb", show_default=True)
-@click.option("--k", type=int, default=5, show_default=True, help="The smallest group a number is shown for (3 or more).")
+@click.option(
+    "--k", type=int, default=5, show_default=True, help="The smallest group a number is shown for (3 or more)."
+)
 @click.option("--four-eyes", is_flag=True, help="Two moderators must release each free-text answer.")
-def create_command(name: str, locations: str, cadence: str, send: str, language: str, k: int, four_eyes: bool) -> None:
+def create_command(
+    *, name: str, locations: str, cadence: str, send: str, language: str, k: int, four_eyes: bool
+) -> None:
     """Create a user council."""
     try:
         ids = [int(part) for part in locations.split(",") if part.strip()]
@@ -44,7 +50,9 @@ def create_command(name: str, locations: str, cadence: str, send: str, language:
     try:
         council = create_council(db.session, settings, now=_now())
     except CouncilError as error:
-        raise click.ClickException(f"{error.key}: {error.detail or 'see flask --app kiosk council create --help'}") from None
+        raise click.ClickException(
+            f"{error.key}: {error.detail or 'see flask --app kiosk council create --help'}"
+        ) from None
     record(db.session, None, "council_created", council.name, now=_now(), locations=ids)
     db.session.commit()
     click.echo(f"{council.id}\t{council.name}")
@@ -55,7 +63,9 @@ def list_command() -> None:
     """List councils: id, name, cadence, send time, language, k, places."""
     for council in db.session.scalars(select(Council).order_by(Council.id)):
         places = ", ".join(loc.name for loc in council.locations) or "-"
-        click.echo(f"{council.id}\t{council.name}\t{council.cadence}\t{council.send}\t{council.language}\tk={council.k}\t{places}")
+        click.echo(
+            f"{council.id}\t{council.name}\t{council.cadence}\t{council.send}\t{council.language}\tk={council.k}\t{places}"
+        )
 
 
 @council_cli.command("add-member")
@@ -72,7 +82,9 @@ def add_member_command(council_id: int, email: str, name: str) -> None:
         if user.role is not Role.COUNCIL:
             raise click.ClickException(f"{email} is a {user.role.value}; change the role on /admin/users first.")
         user.council = council
-        record(db.session, None, "user_role_changed", user.email, now=_now(), role=user.role.value, council=council.name)
+        record(
+            db.session, None, "user_role_changed", user.email, now=_now(), role=user.role.value, council=council.name
+        )
         db.session.commit()
         click.echo(f"{user.email} is now a member of {council.name}.")
         return
@@ -81,8 +93,14 @@ def add_member_command(council_id: int, email: str, name: str) -> None:
         raise click.ClickException("Make the first admin first: flask --app kiosk user create")
     try:
         invitation, token = invite(
-            db.session, email=email, name=name or email, role=Role.COUNCIL, council=council, invited_by=admin,
-            now=_now(), hours=current_app.config["INVITATION_HOURS"],
+            db.session,
+            email=email,
+            name=name or email,
+            role=Role.COUNCIL,
+            council=council,
+            invited_by=admin,
+            now=_now(),
+            hours=current_app.config["INVITATION_HOURS"],
         )
     except AccountError as error:
         raise click.ClickException(" ".join(password_messages(error))) from None

@@ -93,14 +93,15 @@ class CouncilForm(FlaskForm):
     )
     at = TimeField(_l("Klokkeslett"), default=time(8, 0), validators=[Optional()])
     cron = StringField(
-        _l("Cron-uttrykk (egen plan)"), validators=[Optional(), Length(max=64)], render_kw={"placeholder": "0 8 1,15 * *"}
+        _l("Cron-uttrykk (egen plan)"),
+        validators=[Optional(), Length(max=64)],
+        render_kw={"placeholder": "0 8 1,15 * *"},
     )
     language = SelectField(
-        _l("Språk"), choices=[SelectChoice("nb", "Bokmål"), SelectChoice("nn", "Nynorsk"), SelectChoice("en", "English")]
+        _l("Språk"),
+        choices=[SelectChoice("nb", "Bokmål"), SelectChoice("nn", "Nynorsk"), SelectChoice("en", "English")],
     )
-    k = IntegerField(
-        _l("Minste gruppe som vises (k)"), default=5, validators=[DataRequired(), NumberRange(3, 50)]
-    )
+    k = IntegerField(_l("Minste gruppe som vises (k)"), default=5, validators=[DataRequired(), NumberRange(3, 50)])
     four_eyes = BooleanField(_l("To moderatorer må slippe fram hvert fritekstsvar fra stedene"))
 
     def schedule(self) -> tuple[str, str]:

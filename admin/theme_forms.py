@@ -52,4 +52,8 @@ class ThemeForm(FlaskForm):
 for _lang in LANGS:
     required = [DataRequired()] if _lang == "nb" else [Optional()]
     setattr(ThemeForm, f"name_{_lang}", StringField(NAMES[_lang], validators=[*required, Length(max=80)]))
-    setattr(ThemeForm, f"words_{_lang}", TextAreaField(WORDS[_lang], validators=[Optional(), Length(max=2000)], render_kw={"rows": 3}))
+    setattr(
+        ThemeForm,
+        f"words_{_lang}",
+        TextAreaField(WORDS[_lang], validators=[Optional(), Length(max=2000)], render_kw={"rows": 3}),
+    )

@@ -1,4 +1,5 @@
 """User councils: the places they follow and how their digests are made. Operations flush; callers commit."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -55,7 +56,9 @@ def _check(session: Session, settings: CouncilSettings, council: Council | None)
     except ValueError as error:
         raise CouncilError("k", str(error)) from None
     ids = set(settings.location_ids)
-    locations = list(session.scalars(select(Location).where(Location.id.in_(ids)).order_by(Location.name))) if ids else []
+    locations = (
+        list(session.scalars(select(Location).where(Location.id.in_(ids)).order_by(Location.name))) if ids else []
+    )
     if len(locations) != len(ids):
         raise CouncilError("locations")
     return locations

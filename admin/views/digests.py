@@ -3,6 +3,7 @@
 A council member sees their own council's digests and nothing else (another council's digest is a 404);
 moderators and admins see all. Only closed periods ever have a digest: there is nothing live here.
 """
+
 from __future__ import annotations
 
 import json
@@ -57,13 +58,16 @@ def _download(data: bytes, mimetype: str, digest: Digest, extension: str) -> Res
 @roles(*ALL_STAFF)
 def digests():
     """List the digests this user may read, newest first."""
-    query = select(Digest).where(Digest.status == DigestStatus.READY).order_by(Digest.first_day.desc(), Digest.id.desc())
+    query = (
+        select(Digest).where(Digest.status == DigestStatus.READY).order_by(Digest.first_day.desc(), Digest.id.desc())
+    )
     user = current_user()
     if user.role is Role.COUNCIL:
         query = query.where(Digest.council_id == user.council_id)
     councils = db.session.scalars(select(Council).order_by(Council.name)).all() if user.role is Role.ADMIN else []
-    return render_template("admin/digests.html", digests=db.session.scalars(query.limit(200)).all(), councils=councils,
-                           action=ActionForm())
+    return render_template(
+        "admin/digests.html", digests=db.session.scalars(query.limit(200)).all(), councils=councils, action=ActionForm()
+    )
 
 
 @bp.get("/digests/<int:digest_id>")
@@ -71,7 +75,9 @@ def digests():
 def digest(digest_id: int):
     """Show a digest as the council reads it, with its downloads and (for admins) its e-mails."""
     item = _digest(digest_id)
-    return render_template("admin/digest.html", digest=item, body=render.render_html(item, mode="page"), action=ActionForm())
+    return render_template(
+        "admin/digest.html", digest=item, body=render.render_html(item, mode="page"), action=ActionForm()
+    )
 
 
 @bp.get("/digests/<int:digest_id>/pdf")

@@ -19,7 +19,9 @@ from kiosk.reporting.trends import closed_weeks, trends
 def trends_page():
     """Show each question's weekly mean at the chosen place, for the weeks that are over."""
     locations = db.session.scalars(select(Location).order_by(Location.retired_at.is_not(None), Location.name)).all()
-    chosen = db.session.get(Location, request.args.get("location", type=int) or 0) or (locations[0] if locations else None)
+    chosen = db.session.get(Location, request.args.get("location", type=int) or 0) or (
+        locations[0] if locations else None
+    )
     today = local_today(current_app.config["TIMEZONE"], now())
     lines = trends(db.session, chosen.id, today=today, k=DEFAULT_K) if chosen else []
     first, last = closed_weeks(today)

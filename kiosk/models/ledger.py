@@ -4,6 +4,7 @@ Entries are written by staff and council members, in nb (and nn, en where given;
 to nb). They say nothing about who said what: an entry may point to released free text, which is
 already de-identified, and to the digest it came up in.
 """
+
 from __future__ import annotations
 
 import enum

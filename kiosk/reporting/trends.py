@@ -4,6 +4,7 @@ Read from the per-period counts, never from raw answers. A week is shown only wh
 could be shown (nothing below k); only the mean is shown, never counts or n, so that no week can be
 subtracted from a digest's month to work out a hidden count. The current week never appears.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -54,8 +55,11 @@ def trends(session: Session, location_id: int, *, today: date, k: int) -> list[T
     ids = [i for g in groups for i in g.ids]
     rows = session.execute(
         select(AnswerTally.period, AnswerTally.question_id, AnswerTally.value, AnswerTally.count).where(
-            AnswerTally.period >= first, AnswerTally.period <= last, AnswerTally.location_id == location_id,
-            AnswerTally.question_id.in_(ids), AnswerTally.value >= 0,
+            AnswerTally.period >= first,
+            AnswerTally.period <= last,
+            AnswerTally.location_id == location_id,
+            AnswerTally.question_id.in_(ids),
+            AnswerTally.value >= 0,
         )
     )
     by_week: dict[tuple[int, date], dict[int, int]] = defaultdict(lambda: defaultdict(int))
@@ -67,7 +71,13 @@ def trends(session: Session, location_id: int, *, today: date, k: int) -> list[T
 
 def _trend(group: QuestionGroup, by_week: dict[tuple[int, date], dict[int, int]], weeks: list[date], k: int) -> Trend:
     q = group.question
-    low, high = (0, 1) if q.kind is QuestionKind.YES_NO else (1, 5) if q.kind is QuestionKind.SMILEY else (q.scale_min or 0, q.scale_max or 5)
+    low, high = (
+        (0, 1)
+        if q.kind is QuestionKind.YES_NO
+        else (1, 5)
+        if q.kind is QuestionKind.SMILEY
+        else (q.scale_min or 0, q.scale_max or 5)
+    )
     points = []
     for monday in weeks:
         counts: dict[int, int] = defaultdict(int)
@@ -75,6 +85,8 @@ def _trend(group: QuestionGroup, by_week: dict[tuple[int, date], dict[int, int]]
             for value, count in by_week.get((question_id, monday), {}).items():
                 counts[value] += count
         options = list(range(low, high + 1))
-        dist = suppress_distribution(options, {v: counts.get(v, 0) for v in options}, k=k, values={v: float(v) for v in options})
+        dist = suppress_distribution(
+            options, {v: counts.get(v, 0) for v in options}, k=k, values={v: float(v) for v in options}
+        )
         points.append(Point(week_of(monday).label, None if dist.mean is None else round(dist.mean, 2)))
     return Trend(group, tuple(points), low, high)
