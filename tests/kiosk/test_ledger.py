@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from kiosk import ledger
+from kiosk.database import begin_write
 from kiosk.extensions import db
 from kiosk.models import AuditEvent, Council, FreeText, LedgerEntry, LedgerStatus, Location, TextStatus, Theme
 from tests.kiosk.test_digests import built, form_of, rate
@@ -157,3 +158,31 @@ def test_the_command_line_adds_and_lists_entries(runner, session, places):
     entry = session.get(LedgerEntry, entry_id)
     assert [(m.on, m.text) for m in entry.milestones] == [(date(2027, 1, 4), {"nb": "Første fruktlevering"})]
     assert session.scalars(select(AuditEvent.action).where(AuditEvent.action == "ledger_saved")).all() == ["ledger_saved"]
+
+
+def test_typed_notes_are_scrubbed_moderated_and_counted_apart_in_the_digest(app, client, session, council, places,
+                                                                            make_submission):
+    from kiosk import notes
+
+    fyr = places["Fyrlykta"]
+    form = form_of(client, fyr)
+    for _ in range(6):
+        rate(make_submission, fyr, form, 4, now=datetime(2026, 11, 11, 12, tzinfo=timezone.utc))
+    typed = "\n\n".join(["Mer frukt", "Ring Kari på 912 34 567", "Flere turer", "Bedre stoler", "Lengre åpent"])
+    with app.app_context():
+        begin_write(db.session)
+        location = db.session.get_one(Location, fyr.location_id)
+        stored = notes.type_in(db.session, location, "paper", date(2026, 11, 9), notes.split_notes(typed),
+                               now=datetime(2026, 11, 20, 10, tzinfo=timezone.utc), config=app.config)
+        db.session.commit()
+    assert stored == 5
+    session.rollback()
+    texts = {t.text: t for t in session.scalars(select(FreeText))}
+    assert "Ring [navn] på [telefon]" in texts and {t.status for t in texts.values()} == {TextStatus.PENDING}
+    for item in texts.values():
+        item.status = TextStatus.RELEASED
+    session.commit()
+    snap = built(app, council.id, "2026-W46", now=datetime(2026, 11, 23, 9, tzinfo=timezone.utc)).snapshot
+    row = next(r for r in snap["locations"] if r["name"] == "Fyrlykta")
+    assert row["channels"]["paper"] == {"count": 5} and row["channels"]["qr"] == {"count": 6}
+    assert "Ring [navn] på [telefon]" in str(snap["themes"]) and "912" not in str(snap)
