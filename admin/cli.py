@@ -20,9 +20,11 @@ user_cli = AppGroup("user", help="Staff accounts.")
 def init_app(app: Flask) -> None:
     """Register the commands."""
     from admin.council_cli import council_cli
+    from admin.ledger_cli import ledger_cli
 
     app.cli.add_command(user_cli)
     app.cli.add_command(council_cli)
+    app.cli.add_command(ledger_cli)
 
 
 @user_cli.command("create")

@@ -2,6 +2,8 @@
 
 Every staff member may read the list (a council member sees what concerns their council); moderators
 read only. What an entry may say is checked in kiosk/ledger.py, the same as on the command line.
+The entry form checks its own CSRF token (FlaskForm), so that a page left open too long is shown
+again with everything typed in it, instead of the blueprint's "page expired" message.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from admin.blueprint import bp
 from admin.forms import ActionForm
 from admin.ledger_forms import LANG_NAMES, LANGS, PARTS, EntryForm
 from kiosk import ledger
-from kiosk.extensions import db
+from kiosk.extensions import csrf, db
 from kiosk.models import Council, Digest, DigestStatus, FreeText, LedgerEntry, LedgerStatus, Location, Role, Theme
 from kiosk.models.reporting import DigestText
 from kiosk.models.types import pick
@@ -97,6 +99,7 @@ def ledger_new():
 
 @bp.post("/ledger/new")
 @roles(Role.ADMIN, Role.COUNCIL)
+@csrf.exempt
 def ledger_create():
     """Record a new entry."""
     return _save(None)
@@ -115,6 +118,7 @@ def ledger_entry(entry_id: int):
 
 @bp.post("/ledger/<int:entry_id>")
 @roles(Role.ADMIN, Role.COUNCIL)
+@csrf.exempt
 def ledger_update(entry_id: int):
     """Change an entry."""
     return _save(_visible(entry_id))
@@ -143,8 +147,13 @@ def _save(entry: LedgerEntry | None):
     places = _posted_ids("locations")
     texts = [t for t in request.form.getlist("texts") if _hex(t)]
     own = _own_council()
+    if own is not None:
+        form.council.data = own  # a council member writes for their own council, whatever was posted
     if not form.validate():
-        flash(_("Sjekk feltene som er merket."), "error")
+        if form.csrf_token.errors:
+            flash(_("Siden har vært åpen en stund. Teksten er tatt vare på – trykk «Lagre» en gang til."), "error")
+        else:
+            flash(_("Sjekk feltene som er merket."), "error")
         return _page(form, entry, chosen_places=_places(places), chosen_texts=texts, status=422)
     values = ledger.EntryValues(
         heard=form.texts("heard"),

@@ -3,7 +3,8 @@
 Notes (channel paper or meeting) are typed by admins and moderators; a peer interview ("Bruker spør
 bruker", channel interview) may be filled in by any staff member, council members too, since peer
 interviewers are often in the council. Nothing here is written to the audit log: a note must say
-nothing about who typed it, or when more finely than its week.
+nothing about who typed it, or when more finely than its week. Both forms check their own CSRF token,
+so that a page left open too long is shown again with everything typed in it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy import select
 from admin.access import ALL_STAFF, current_user, now, roles
 from admin.blueprint import bp
 from kiosk import notes
-from kiosk.extensions import db
+from kiosk.extensions import csrf, db
 from kiosk.i18n import current_language
 from kiosk.links import UnknownLink, resolve_link
 from kiosk.models import Council, Location, Role, ShortLink
@@ -57,6 +58,7 @@ def notes_page():
 
 @bp.post("/notes")
 @roles(Role.ADMIN, Role.MODERATOR)
+@csrf.exempt
 def notes_save():
     """Store each typed note as its own submission; on a mistake, show everything again as typed."""
     given = {key: request.form.get(key, "") for key in ("channel", "location", "week", "text")}
@@ -143,6 +145,7 @@ def interview(code: str):
 
 @bp.post("/interview/<code>")
 @roles(*ALL_STAFF)
+@csrf.exempt
 def interview_save(code: str):
     """Store the answers as one submission of channel interview."""
     target = _interview_target(code)

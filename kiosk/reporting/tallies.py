@@ -10,13 +10,13 @@ counts; digests report how many there were. Operations flush; the caller commits
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import bindparam, delete, text
+from sqlalchemy import bindparam, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from kiosk.ids import id_range
-from kiosk.models import AnswerTally, SubmissionTally
+from kiosk.models import AnswerTally, Submission, SubmissionTally
 from kiosk.models.types import UuidBytes
 
 _RANGE = (bindparam("low", type_=UuidBytes()), bindparam("high", type_=UuidBytes()))
@@ -53,3 +53,22 @@ def count_periods(session: Session, first: date, last: date) -> None:
     session.execute(_ANSWERS, {"low": low, "high": high})
     session.execute(_RESPONDENTS, {"low": low, "high": high})
     session.flush()
+
+
+def count_recent(session: Session, today: date, backdate_days: int) -> tuple[date, date] | None:
+    """Count again the periods late answers may still reach, and any earlier period never counted.
+
+    A tablet may deliver answers up to backdate_days late, into a week that began up to six days
+    before that; so those periods are counted again every night. The first run on a database with
+    answers but no counts (an installation from before counts were kept) counts everything once.
+    Return the range of period starts counted, or None when there is nothing to count.
+    """
+    first = today - timedelta(days=backdate_days + 6)
+    earliest = session.scalar(select(func.min(Submission.period)))
+    if earliest is None:
+        return None
+    if session.scalar(select(func.count()).select_from(SubmissionTally)) == 0:
+        first = min(first, earliest)
+    first = max(first, earliest)
+    count_periods(session, first, today)
+    return first, today

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pyotp
 import pytest
@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 
 from admin.accounts import invite, set_active
 from kiosk.devices import create_device
+from kiosk.ledger import EntryValues, add_entry
 from kiosk.models import Council, Digest, LocalWord, Location, LoginThrottle, Role, StaffSession, Theme
 from tests.admin.staffing import PASSWORD, csrf_from, sign_in, staff_cookie, user_row
 
@@ -104,6 +105,16 @@ EXPECTED: dict[str, set | str] = {
     "admin.theme_edit": {A},
     "admin.theme_remove": {A},
     "admin.trends_page": MODERATORS,
+    "admin.ledger_list": ANY_STAFF,
+    "admin.ledger_new": {A, C},
+    "admin.ledger_create": {A, C},
+    "admin.ledger_entry": ANY_STAFF,
+    "admin.ledger_update": {A, C},
+    "admin.ledger_remove": {A, C},
+    "admin.notes_page": ANY_STAFF,
+    "admin.notes_save": MODERATORS,
+    "admin.interview": ANY_STAFF,
+    "admin.interview_save": ANY_STAFF,
 }
 
 
@@ -129,6 +140,9 @@ def world(app, session, link, make_staff, make_text, make_submission):
     session.commit()
     staff = {role: make_staff(role, council=council if role is C else None) for role in (A, M, C)}
     digest = made_digest(app, session, link, council, make_submission)
+    entry = add_entry(session, EntryValues(heard={"nb": "Mer frukt"}, location_ids=[location.id], council_id=council.id),
+                      today=date(2026, 11, 24))
+    session.commit()
     values = {
         "location_id": location.id,
         "council_id": council.id,
@@ -147,6 +161,7 @@ def world(app, session, link, make_staff, make_text, make_submission):
         "theme_id": theme.id,
         "digest_id": digest.id,
         "delivery_id": digest.deliveries[0].id,
+        "entry_id": entry.id,
     }
     # End the read this fixture began: a test that writes later must not start from a stale snapshot.
     session.commit()
