@@ -63,8 +63,9 @@ def take(session: Session, holder: str, *, now: datetime, ttl: timedelta = TTL) 
     current = session.get(SchedulerLease, NAME, populate_existing=True)
     if current is None:
         return _first(session, holder, moment + ttl)
+    found = Holding(False, current.holder, current.expires_at)
     session.commit()
-    return Holding(False, current.holder, current.expires_at)
+    return found
 
 
 def _first(session: Session, holder: str, until: datetime) -> Holding:
