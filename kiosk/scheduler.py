@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session
 
 from kiosk import lease
 from kiosk.extensions import db
+from kiosk.periods import local_today
 
 log = logging.getLogger(__name__)
 MISFIRE_GRACE = timedelta(hours=6)
@@ -78,6 +79,27 @@ def expire_keys(session: Session, *, now: datetime, config: Mapping[str, Any]) -
     return f"Removed {expire(session, now=now, config=config)} expired idempotency keys."
 
 
+def settle_periods(session: Session, *, now: datetime, config: Mapping[str, Any]) -> str:
+    """Rewrite the rows of recently closed periods in id order, forgetting arrival order (PostgreSQL only)."""
+    from kiosk.storage import settle_closed
+
+    today = local_today(config["TIMEZONE"], now)
+    moved = settle_closed(
+        session, today=today, unit=config["TIME_BUCKET"], backdate_days=int(config["MAX_BACKDATE_DAYS"])
+    )
+    return f"Rewrote {moved} submissions of closed periods in id order."
+
+
+def count_periods(session: Session, *, now: datetime, config: Mapping[str, Any]) -> str:
+    """Count again the periods late answers may still reach: trends and digests read these counts."""
+    from kiosk.reporting.tallies import count_recent
+
+    counted = count_recent(session, local_today(config["TIMEZONE"], now), int(config["MAX_BACKDATE_DAYS"]))
+    if counted is None:
+        return "No answers to count."
+    return f"Counted the periods from {counted[0].isoformat()} to {counted[1].isoformat()}."
+
+
 def run_retention(session: Session, *, now: datetime, config: Mapping[str, Any]) -> str:
     """Delete what is past its time under the retention policy."""
     from kiosk.retention import run_due
@@ -102,6 +124,8 @@ def jobs(timezone: str) -> list[Job]:
         Job("notify-moderators", notify_moderators, IntervalTrigger(minutes=5, timezone=timezone)),
         Job("expire-keys", expire_keys, IntervalTrigger(hours=1, timezone=timezone)),
         # At night, after the backup (deploy/systemd/siifra-backup.timer, 03:15).
+        Job("settle-periods", settle_periods, CronTrigger(hour=3, minute=30, timezone=timezone)),
+        Job("count-periods", count_periods, CronTrigger(hour=3, minute=45, timezone=timezone)),
         Job("retention", run_retention, CronTrigger(hour=4, minute=0, timezone=timezone)),
     ]
 

@@ -181,6 +181,8 @@ def test_a_mail_server_that_is_down_leaves_emails_queued_and_the_other_jobs_run(
     lines = [r.getMessage() for r in caplog.records if r.name == "kiosk.scheduler"]
     assert any(line.startswith("notify-moderators failed") for line in lines)
     assert any(line.startswith("expire-keys: Removed ") for line in lines)
+    assert any(line.startswith("count-periods: Counted the periods") for line in lines)
+    assert any(line.startswith("settle-periods: Rewrote") for line in lines)
     assert any(line.startswith("retention: Removed") for line in lines)
     assert session.scalar(select(func.count()).select_from(IdempotencyKey).where(IdempotencyKey.submission_id == old)) == 0
 
@@ -193,7 +195,10 @@ def test_the_scheduler_coalesces_never_overlaps_and_runs_hours_late(app):
     _wait_for(lambda: real.running, timeout=5)
     try:
         jobs = {job.id: job for job in real.get_jobs()}
-        assert set(jobs) == {"lease", "build-digests", "send-digests", "notify-moderators", "expire-keys", "retention"}
+        assert set(jobs) == {
+            "lease", "build-digests", "send-digests", "notify-moderators", "expire-keys", "settle-periods", "count-periods",
+            "retention",
+        }
         for job in jobs.values():
             assert job.coalesce is True and job.max_instances == 1
             assert job.misfire_grace_time >= 6 * 3600
