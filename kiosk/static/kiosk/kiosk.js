@@ -255,9 +255,9 @@ function ledgerCard() {
   return h('section', { class: 'ledger', id: 'ledger', 'aria-labelledby': 'ledger-title' },
     h('div', { class: 'ledger-head' },
       h('h2', { id: 'ledger-title', text: t('ledger_title') }),
+      list.length > 1 && h('span', { class: 'ledger-dots', 'aria-hidden': 'true' }, list.map((_, i) => h('span', { class: i === ledgerAt ? 'on' : null }))),
       'speechSynthesis' in window && h('button', { type: 'button', class: 'tool', onclick: () => speak(ledgerWords(list[ledgerAt])) }, t('read_aloud'))),
-    ledgerLines(list[ledgerAt]),
-    list.length > 1 && h('p', { class: 'ledger-dots', 'aria-hidden': 'true' }, list.map((_, i) => h('span', { class: i === ledgerAt ? 'on' : null }))));
+    ledgerLines(list[ledgerAt]));
 }
 
 // The status in plain words, what was said, and what was done, or why it cannot be.
@@ -274,7 +274,7 @@ function ledgerLines(item) {
 function ledgerWords(item) {
   const why = item.status === 'ikke_mulig' && item.reason;
   return [item.status_words, `${t('ledger_heard')} ${item.heard}`, why ? `${t('ledger_reason')} ${item.reason}` : item.done]
-    .filter(Boolean).join('. ');
+    .filter(Boolean).map((part) => (/[.!?]$/.test(part) ? part : `${part}.`)).join(' ');
 }
 
 function turnLedger() {
