@@ -10,6 +10,8 @@ from playwright.sync_api import Browser, Page, expect
 from kiosk.ledger import EntryValues, add_entry
 from kiosk.models import LedgerStatus
 from tests.browser.helpers import SCREENSHOTS, Tablet, button, face, pair
+from tests.browser.test_accessibility import axe_page, check  # noqa: F401 (axe_page is a fixture)
+from tests.browser.test_accessibility_pages import serious_findings
 from tests.browser.test_layout import FORM, check_every_size
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "nb-NO"}
@@ -119,3 +121,15 @@ def test_the_phone_shows_the_latest_entries_and_the_places_page(browser: Browser
     expect(phone.locator("main")).to_contain_text("Frukten er bestilt.")
     expect(phone.locator("main")).to_contain_text("Grunnen er: Det er ikke penger til flere ansatte nå.")
     docs_screenshot(phone, "phone-ledger")
+
+
+def test_the_idle_screen_and_the_places_page_with_entries_pass_axe(axe_page: Page, tablet: Tablet) -> None:
+    record(tablet, FRUIT, LedgerStatus.DONE, done=FRUIT_DONE, milestones=[(date(2026, 11, 2), {"nb": "Frukten er bestilt."})])
+    record(tablet, {"nb": "Åpent på søndager."}, LedgerStatus.NOT_POSSIBLE, reason={"nb": "Det er ikke penger til flere ansatte nå."})
+    pair(axe_page, tablet)
+    expect(axe_page.locator("#ledger")).to_be_visible()
+    check(axe_page, "idle with an entry")
+    axe_page.set_viewport_size(PHONE["viewport"])
+    for path in (f"/s/{tablet.form_json['link']}/gjort", f"/s/{tablet.form_json['link']}/takk?lang=en"):
+        axe_page.goto(tablet.server.url + path)
+        assert serious_findings(axe_page) == [], path
