@@ -133,3 +133,12 @@ def test_the_idle_screen_and_the_places_page_with_entries_pass_axe(axe_page: Pag
     for path in (f"/s/{tablet.form_json['link']}/gjort", f"/s/{tablet.form_json['link']}/takk?lang=en"):
         axe_page.goto(tablet.server.url + path)
         assert serious_findings(axe_page) == [], path
+
+
+def test_without_speech_the_entry_shows_without_les_opp(page: Page, tablet: Tablet, browser_errors) -> None:
+    record(tablet, FRUIT, LedgerStatus.DONE, done=FRUIT_DONE)
+    page.add_init_script("delete Window.prototype.speechSynthesis; delete window.speechSynthesis;")
+    pair(page, tablet)
+    ledger = page.get_by_role("region", name="Dette har vi gjort")
+    expect(ledger).to_contain_text("Dere sa: Vi vil ha frukt på bordet om morgenen.")
+    expect(ledger.get_by_role("button")).to_have_count(0)
