@@ -11,12 +11,17 @@ from flask_babel import gettext as _
 from kiosk.extensions import db
 from kiosk.formspec import InvalidAnswer
 from kiosk.i18n import LANGUAGE_NAMES, current_language, restrict_to
+from kiosk.ledger import latest_for_location, public_json
 from kiosk.links import LinkTarget, UnknownLink, resolve_link
 from kiosk.public.forms import PublicForm, build_form_class, raw_answers
 from kiosk.published import VersionView, published_view
 from kiosk.submissions import EmptySubmission, Given, IdempotencyConflict, Rules, body_hash, submit
 
 bp = Blueprint("public", __name__)
+
+# "Dette har vi gjort": a taste on the thank-you page, and the place's own page behind the poster's code.
+THANKS_ENTRIES = 3
+PAGE_ENTRIES = 30
 
 
 def _load(code: str) -> tuple[LinkTarget, VersionView]:
@@ -128,4 +133,25 @@ def thanks(code: str):
         again=request.args.get("again") == "1",
         help=session.pop("help", False),
         languages=version.languages,
+        ledger=_ledger(target, THANKS_ENTRIES),
     )
+
+
+@bp.get("/s/<code>/gjort")
+def ledger(code: str):
+    """Show what the service did about what people said at the link's place, in plain words."""
+    target, version = _load(code)
+    if code != target.code:
+        return redirect(url_for(".ledger", code=target.code, lang=request.args.get("lang")))
+    return render_template(
+        "kiosk/ledger.html",
+        target=target,
+        lang=current_language(),
+        languages=version.languages,
+        ledger=_ledger(target, PAGE_ENTRIES),
+    )
+
+
+def _ledger(target: LinkTarget, limit: int) -> list[dict]:
+    lang = current_language()
+    return [public_json(entry, lang) for entry in latest_for_location(db.session, target.location_id, limit=limit)]

@@ -52,6 +52,10 @@ TEXTS = {
     "smiley_3": _l("Sånn passe"),
     "smiley_4": _l("Bra"),
     "smiley_5": _l("Veldig bra"),
+    # "Dette har vi gjort" on the idle screen: what people said, and what the service did about it.
+    "ledger_title": _l("Dette har vi gjort"),
+    "ledger_heard": _l("Dere sa:"),
+    "ledger_reason": _l("Grunnen er:"),
 }
 
 

@@ -235,7 +235,55 @@ function idle() {
     h('div', { class: faces ? 'faces' : `taps ${q.kind}${long(q, list) ? ' long' : ''}`, role: 'group', 'aria-labelledby': 'question' },
       list.map((c) => h('button', { type: 'button', class: faces ? 'face-btn' : 'choice', onclick: () => rate(q, c.value) },
         c.face && face(c.face), h('span', { 'data-say': '', text: c.label })))),
+    ledgerCard(),
   ]);
+}
+
+// --- "Dette har vi gjort" under the faces -------------------------------------------------------------
+// What people here said and what the service did about it, one entry at a time in easy-read words. The
+// entries come with the configuration, so the wall shows them offline too. Turning to the next one is
+// not a touch (the screen stays as it is), and it waits while an entry is read aloud or has keyboard focus.
+const LEDGER_MS = 10000;
+let ledgerAt = 0;
+
+const ledger = () => cfg?.ledger?.[lang] || cfg?.ledger?.nb || [];
+
+function ledgerCard() {
+  const list = ledger();
+  if (!list.length) return null;
+  ledgerAt %= list.length;
+  return h('section', { class: 'ledger', id: 'ledger', 'aria-labelledby': 'ledger-title' },
+    h('div', { class: 'ledger-head' },
+      h('h2', { id: 'ledger-title', text: t('ledger_title') }),
+      list.length > 1 && h('span', { class: 'ledger-dots', 'aria-hidden': 'true' }, list.map((_, i) => h('span', { class: i === ledgerAt ? 'on' : null }))),
+      'speechSynthesis' in window && h('button', { type: 'button', class: 'tool', onclick: () => speak(ledgerWords(list[ledgerAt])) }, t('read_aloud'))),
+    ledgerLines(list[ledgerAt]));
+}
+
+// The status in plain words, what was said, and what was done, or why it cannot be.
+function ledgerLines(item) {
+  const why = item.status === 'ikke_mulig' && item.reason;
+  return [
+    h('p', { class: `ledger-status ${item.status}`, text: item.status_words }),
+    h('p', { class: 'ledger-heard' }, h('strong', { text: t('ledger_heard') }), ' ', item.heard),
+    why ? h('p', { class: 'ledger-done' }, h('strong', { text: t('ledger_reason') }), ' ', item.reason)
+      : item.done && h('p', { class: 'ledger-done', text: item.done }),
+  ];
+}
+
+function ledgerWords(item) {
+  const why = item.status === 'ikke_mulig' && item.reason;
+  return [item.status_words, `${t('ledger_heard')} ${item.heard}`, why ? `${t('ledger_reason')} ${item.reason}` : item.done]
+    .filter(Boolean).map((part) => (/[.!?]$/.test(part) ? part : `${part}.`)).join(' ');
+}
+
+function turnLedger() {
+  const card = $('ledger');
+  if (screen !== 'idle' || !card || card.querySelector(':focus-visible')) return;
+  if ('speechSynthesis' in window && speechSynthesis.speaking) return;
+  ledgerAt += 1;
+  const next = ledgerCard();
+  if (next) card.replaceWith(next);
 }
 
 // One tap records the rating: the thanks comes first, storage follows without holding it up.
@@ -450,7 +498,10 @@ function uncover() {
 }
 
 function readAloud() {
-  const text = [...(app.hidden ? $('cover') : app).querySelectorAll('[data-say]')].map((el) => el.textContent.trim()).filter(Boolean).join('. ');
+  speak([...(app.hidden ? $('cover') : app).querySelectorAll('[data-say]')].map((el) => el.textContent.trim()).filter(Boolean).join('. '));
+}
+
+function speak(text) {
   speechSynthesis.cancel();
   const utterance = new SpeechSynthesisUtterance(text);
   utterance.lang = SPEECH[lang] || SPEECH.nb;
@@ -632,6 +683,7 @@ function boot() {
   addEventListener('pageshow', (event) => { if (event.persisted) reset(); });
   setInterval(tick, 500);
   setInterval(refresh, 30000);
+  setInterval(turnLedger, LEDGER_MS);
   if (document.readyState === 'complete') registerWorker(); else addEventListener('load', registerWorker);
   addEventListener('hashchange', pairFromAddress);
   chrome();
