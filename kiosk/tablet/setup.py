@@ -14,8 +14,11 @@ from kiosk.models import Device, Form, ShortLink
 from kiosk.moderation.crisis import crisis_phrases
 from kiosk.operations import create_link
 from kiosk.periods import local_today
+from kiosk.receipts import LENGTH as RECEIPT_LENGTH
+from kiosk.shortcodes import ALPHABET
 from kiosk.published import published_view
 from kiosk.tablet.texts import all_texts
+from kiosk.urls import receipt_address
 
 
 class NoKioskForm(LookupError):
@@ -65,4 +68,6 @@ def kiosk_config(session: Session, device: Device, *, now: datetime, app_config:
         "texts": all_texts(),
         # Checked on the tablet, offline too: typed text that suggests danger shows where to get help.
         "crisis_phrases": crisis_phrases(),
+        # The tablet makes receipt codes itself (it may be offline), from the same alphabet as the server.
+        "receipt": {"alphabet": ALPHABET, "length": RECEIPT_LENGTH, "address": receipt_address()},
     }
