@@ -14,9 +14,9 @@ from kiosk.models import Device, Form, ShortLink
 from kiosk.moderation.crisis import crisis_phrases
 from kiosk.operations import create_link
 from kiosk.periods import local_today
+from kiosk.published import published_view
 from kiosk.receipts import LENGTH as RECEIPT_LENGTH
 from kiosk.shortcodes import ALPHABET
-from kiosk.published import published_view
 from kiosk.tablet.texts import all_texts
 from kiosk.urls import receipt_address
 
