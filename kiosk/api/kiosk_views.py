@@ -66,6 +66,7 @@ def add_receipt():
     The tablet makes the code itself, so that it can show it offline; it queues this request and
     sends it after the submission. The same code again is a success that changes nothing.
     """
+    begin_write(db.session)
     device = require_device()
     throttle(device.id)
     payload = json_object()
@@ -76,7 +77,6 @@ def add_receipt():
     code = normalise(payload["code"]) if isinstance(payload.get("code"), str) else None
     if code is None:
         raise BadRequest("code", "code must be ten characters from the short-link alphabet.")
-    begin_write(db.session)
     try:
         attach_for_device(db.session, key, code, device.id)
     except NoFreeText:

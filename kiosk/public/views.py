@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
+from kiosk.database import begin_write
 from kiosk.extensions import db
 from kiosk.formspec import InvalidAnswer
 from kiosk.i18n import LANGUAGE_NAMES, current_language, restrict_to
@@ -172,6 +173,9 @@ def make_receipt(code: str):
         # A stale page, or the code was made already (a reload of this post): the plain thank-you.
         return _thanks(target, version)
     ids = [uuid.UUID(hex=t) for t in session.pop(RECEIPT_TEXTS)]
+    # Only read so far; the write lock covers the insert alone (as in kiosk/submissions.py).
+    db.session.rollback()
+    begin_write(db.session)
     try:
         made = issue(db.session, ids)
     except (NoFreeText, ReceiptTaken):
