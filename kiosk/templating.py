@@ -9,11 +9,14 @@ from flask import Flask
 from flask_babel import format_date
 
 from kiosk.models.types import pick
+from kiosk.urls import receipt_address
 
 
 def init_app(app: Flask) -> None:
     """Register the template globals."""
-    app.jinja_env.globals.update(pick=pick, new_key=lambda: str(uuid.uuid4()), long_day=long_day)
+    app.jinja_env.globals.update(
+        pick=pick, new_key=lambda: str(uuid.uuid4()), long_day=long_day, receipt_address=receipt_address
+    )
 
 
 def long_day(iso: str) -> str:

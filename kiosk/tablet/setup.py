@@ -17,7 +17,10 @@ from kiosk.moderation.crisis import crisis_phrases
 from kiosk.operations import create_link
 from kiosk.periods import local_today
 from kiosk.published import published_view
+from kiosk.receipts import LENGTH as RECEIPT_LENGTH
+from kiosk.shortcodes import ALPHABET
 from kiosk.tablet.texts import all_texts
+from kiosk.urls import receipt_address
 
 # Enough for the idle screen to turn through in a minute or so, and few enough to keep the configuration small.
 LEDGER_ENTRIES = 6
@@ -72,6 +75,8 @@ def kiosk_config(session: Session, device: Device, *, now: datetime, app_config:
         "crisis_phrases": crisis_phrases(),
         # With the configuration, so the wall keeps showing them offline and after a restart.
         "ledger": tablet_ledger(session, location.id, version.languages),
+        # The tablet makes receipt codes itself (it may be offline), from the same alphabet as the server.
+        "receipt": {"alphabet": ALPHABET, "length": RECEIPT_LENGTH, "address": receipt_address()},
     }
 
 

@@ -2,6 +2,7 @@
 // optional. Nothing a person gave stays on screen, in history or in storage for the next person.
 import { suggestsCrisis } from './crisis.js';
 import * as outbox from './queue.js';
+import { grouped, makeCode } from './receipt.js';
 import * as typed from './typed.js';
 
 const ROOT = new URL('../../', import.meta.url);
@@ -13,6 +14,8 @@ const SPEECH = { nb: 'nb-NO', nn: 'nn-NO', en: 'en-GB' };
 const ONE_TAP = ['smiley', 'yes_no', 'single_choice', 'scale'];
 const OFFER_MS = 8000;
 const DONE_MS = 4000;
+// A receipt code stays long enough to write down by hand, unless the person taps "Ferdig".
+const RECEIPT_MS = 90000;
 const REFRESH_MS = 5 * 60000;
 // Typed text is what a passer-by could read, so it goes first. It is hidden after 15 s without a key
 // or a tap: a person thinking rarely pauses that long, one tap on the calm cover brings the text back,
@@ -296,8 +299,8 @@ function rate(q, value) {
   if (more) keep(); else finalise();
 }
 
-function thanks(offer, help = false) {
-  redraw = () => thanks(offer, help);
+function thanks(offer, help = false, receiptKey = null) {
+  redraw = () => thanks(offer, help, receiptKey);
   show('thanks', [
     h('div', { class: 'mark', 'aria-hidden': 'true' }, check()),
     h('h1', { 'data-say': '', text: t('thanks') }),
@@ -307,10 +310,11 @@ function thanks(offer, help = false) {
       h('h2', { 'data-say': '', text: t('say_more') }),
       h('div', { class: 'actions' }, button('say_more_yes', 'primary', () => step(1)), button('say_more_no', '', reset)),
     ],
-    help && h('div', { class: 'actions' }, button('done', '', reset)),
+    receiptKey && receiptOffer(receiptKey),
+    help && !receiptKey && h('div', { class: 'actions' }, button('done', '', reset)),
   ]);
   // Time to read the numbers, or write them down: the screen then waits as long as a person mid-way.
-  timer = setTimeout(reset, help ? cfg.idle_reset_seconds * 1000 : offer ? OFFER_MS : DONE_MS);
+  timer = setTimeout(reset, help || receiptKey ? cfg.idle_reset_seconds * 1000 : offer ? OFFER_MS : DONE_MS);
 }
 
 // Where to get help, in plain words; shown when typed text suggests someone may be in danger.
@@ -334,8 +338,41 @@ function done() {
   const gave = person.entry && Object.keys(person.entry.answers).length;
   const help = gave && Object.values(person.entry.answers)
     .some((value) => typeof value === 'string' && suggestsCrisis(value, cfg.crisis_phrases));
+  const receiptKey = gave && cfg.receipt && wroteText(person.entry) ? person.entry.key : null;
   finalise();
-  if (gave) thanks(false, help); else idle();
+  if (gave) thanks(false, help, receiptKey); else idle();
+}
+
+// --- Receipt codes: offered on the thank-you screen after free text -----------------------------------
+
+const wroteText = (given) => Object.values(given.answers).some((value) => typeof value === 'string');
+
+function receiptOffer(key) {
+  return h('section', { class: 'receipt-offer', 'aria-labelledby': 'receipt-offer' },
+    h('h2', { id: 'receipt-offer', 'data-say': '', text: t('receipt_offer') }),
+    h('p', { 'data-say': '', text: t('receipt_offer_body') }),
+    h('div', { class: 'actions' }, button('receipt_yes', 'primary', () => receipt(key)), button('receipt_no', '', reset)));
+}
+
+// The code is made here and queued with the submission's key: it reaches the server once, online or later.
+function receipt(key) {
+  const code = makeCode(cfg.receipt.alphabet, cfg.receipt.length);
+  outbox.queueReceipt(key, code).then(() => outbox.flush(), warn);
+  showReceipt(code, performance.now() + Math.max(RECEIPT_MS, cfg.idle_reset_seconds * 1000));
+}
+
+// until: when the screen wipes itself; a change of language redraws it without moving that time.
+function showReceipt(code, until) {
+  redraw = () => showReceipt(code, until);
+  show('receipt', [
+    h('h1', { 'data-say': '', text: t('receipt_title') }),
+    h('p', { class: 'receipt-code', id: 'receipt-code', lang: 'zxx', text: grouped(code) }),
+    h('p', { class: 'lead', 'data-say': '', text: t('receipt_keep') }),
+    h('p', { 'data-say': '', text: t('receipt_where') }),
+    h('p', { class: 'receipt-address', text: cfg.receipt.address }),
+    h('div', { class: 'actions' }, button('done', 'primary', reset)),
+  ]);
+  timer = setTimeout(reset, Math.max(0, until - performance.now()));
 }
 
 function step(i, as = 'step') {
@@ -621,7 +658,7 @@ async function loadConfig() {
   cfg = JSON.parse(text);
   warmUp();
   chrome();
-  if (screen !== 'thanks' && !person?.entry) idle();
+  if (!['thanks', 'receipt'].includes(screen) && !person?.entry) idle();
 }
 
 function offlineNow() {
