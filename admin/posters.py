@@ -7,6 +7,7 @@ import io
 import itertools
 import math
 import re
+from collections.abc import Iterable
 from functools import partial
 
 import qrcode
@@ -212,3 +213,17 @@ def _runs_off_the_page(document: Document) -> bool:
                 return True
             stack.extend(getattr(current, "children", []))
     return False
+
+
+def qr_data_uri(url: str) -> str:
+    """Return url's QR code as a data: URI of its vector SVG, for a poster's <img>."""
+    return "data:image/svg+xml;base64," + base64.b64encode(qr_svg(url)).decode()
+
+
+def first_that_fits(pages: Iterable[str]) -> bytes:
+    """Return the PDF of the first HTML page that fits on one page with no word past its margins."""
+    for page in pages:
+        document = HTML(string=page, url_fetcher=_data_only()).render()
+        if len(document.pages) == 1 and not _runs_off_the_page(document):
+            return document.write_pdf()
+    raise ValueError("the poster's texts do not fit on one page")

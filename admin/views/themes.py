@@ -19,18 +19,22 @@ from kiosk.models import Role, Theme
 @roles(Role.ADMIN)
 def themes():
     """List themes, and a form for a new one."""
+    return _list(ThemeForm(), 200)
+
+
+def _list(form: ThemeForm, status: int):
     items = db.session.scalars(select(Theme).order_by(Theme.position, Theme.id)).all()
-    return render_template("admin/themes.html", themes=items, form=ThemeForm(), action=ActionForm())
+    return render_template("admin/themes.html", themes=items, form=form, action=ActionForm()), status
 
 
 @bp.post("/themes")
 @roles(Role.ADMIN)
 def theme_new():
-    """Add a theme at the end of the list."""
+    """Add a theme at the end of the list; on a mistake, show the list again with what was typed."""
     form = ThemeForm()
     if not form.validate():
         flash(_("Skriv et navn på bokmål og minst ett nøkkelord."), "error")
-        return redirect(url_for("admin.themes"))
+        return _list(form, 422)
     position = (db.session.scalar(select(func.max(Theme.position))) or 0) + 1
     theme = Theme(name=form.names(), keywords=form.keyword_lists(), position=position)
     db.session.add(theme)

@@ -75,6 +75,7 @@ EXPECTED: dict[str, set | str] = {
     "admin.link_detail": {A},
     "admin.link_retire": {A},
     "admin.link_poster": {A},
+    "admin.link_ledger_poster": {A},
     "admin.link_qr_svg": {A},
     "admin.link_qr_png": {A},
     "admin.moderation_queue": MODERATORS,
