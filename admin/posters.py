@@ -13,8 +13,10 @@ import qrcode
 import qrcode.constants
 from jinja2 import Environment, PackageLoader, select_autoescape
 from PIL import Image
-from weasyprint import HTML, Document, URLFetcher
+from weasyprint import Document
 from weasyprint.formatting_structure.boxes import TextBox
+
+from kiosk import pdf
 
 # Q survives a poster that is scratched, folded or behind glare; the short URLs stay at a low version.
 ERROR_CORRECTION = qrcode.constants.ERROR_CORRECT_Q
@@ -187,15 +189,10 @@ def poster_pdf(
     )
     # A form's real title is often a whole question; it shrinks until the poster fits one page.
     for title_scale, qr_mm in FITS:
-        document = HTML(string=render(title_scale=title_scale, qr_mm=qr_mm), url_fetcher=_data_only()).render()
+        document = pdf.render_document(render(title_scale=title_scale, qr_mm=qr_mm))
         if len(document.pages) == 1 and not _runs_off_the_page(document):
-            return document.write_pdf()
+            return pdf.write(document)
     raise ValueError("the poster's texts do not fit on one page: shorten the title, invitation or location name")
-
-
-def _data_only() -> URLFetcher:
-    # Only data: URIs: a poster must never fetch anything from the network or the disk.
-    return URLFetcher(allowed_protocols={"data"})
 
 
 def _runs_off_the_page(document: Document) -> bool:
