@@ -36,8 +36,11 @@ def file_name(digest: Digest, extension: str) -> str:
     return f"siifra-{council}-{period}.{extension}"
 
 
+_ASCII: dict[str, str | int | None] = {"æ": "ae", "ø": "o", "å": "a", "é": "e", "ü": "u"}
+
+
 def _ascii(text: str) -> str:
-    return text.translate(str.maketrans({"æ": "ae", "ø": "o", "å": "a", "é": "e", "ü": "u"}))
+    return text.translate(str.maketrans(_ASCII))
 
 
 def hidden(suppressed: str | None, k: int) -> str:
@@ -97,3 +100,61 @@ def scale_of(question: Mapping[str, Any]) -> tuple[int, int]:
         low, high = question["scale"]
         return int(low), int(high)
     return 1, 5
+
+
+def place_notes(d: Mapping[str, Any]) -> list[str]:
+    """Return, in plain words, which places were merged or carried over, and why."""
+    k = d["k"]
+    notes = []
+    if d.get("merged", {}).get("locations"):
+        notes.append(_("Steder med færre enn %(k)d svar er slått sammen under «andre steder».", k=k))
+    for item in d.get("carried_forward", []):
+        notes.append(
+            _(
+                "%(place)s hadde færre enn %(k)d svar. Svarene derfra tas med i neste sammendrag.",
+                place=item["location"],
+                k=k,
+            )
+        )
+    for item in d.get("carried_over", []):
+        notes.append(
+            _(
+                "Fra %(place)s er også svar fra %(week)s med, som kom for få til å vises da.",
+                place=item["location"],
+                week=item["from"],
+            )
+        )
+    return notes
+
+
+def text_notes(d: Mapping[str, Any]) -> list[str]:
+    """Return, in plain words, whose text is not shown this time, and why."""
+    return [
+        _("Tekst fra %(place)s vises ikke denne gangen: det kom færre enn %(k)d svar derfra.", place=name, k=d["k"])
+        for name in d.get("held_back", [])
+    ]
+
+
+def weeks_note(d: Mapping[str, Any]) -> str | None:
+    """Return, when weeks were merged because there were too few answers, which weeks the digest covers."""
+    if not d.get("merged", {}).get("periods"):
+        return None
+    return _(
+        "Perioden før hadde for få svar, så dette sammendraget gjelder %(weeks)s.",
+        weeks=", ".join(d["period"]["weeks"]),
+    )
+
+
+def burst_note(d: Mapping[str, Any]) -> str:
+    """Return the sentence on answers given in a quick burst on one tablet, counted apart."""
+    return _(
+        "Svar gitt i rask rekkefølge på samme nettbrett er talt for seg og er ikke med over: %(count)s.",
+        count=cell(d.get("burst"), d["k"]),
+    )
+
+
+def urgent_note(d: Mapping[str, Any]) -> str:
+    """Return the sentence with the number of urgent texts (never what they said)."""
+    return _(
+        "Svar som kan handle om noen i fare: %(count)s. Vi viser aldri hva de sa.", count=cell(d.get("urgent"), d["k"])
+    )

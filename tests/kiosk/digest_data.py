@@ -16,7 +16,8 @@ from kiosk.digests.build import build
 from kiosk.digests.periods import parse_period
 from kiosk.extensions import db
 from kiosk.ledger import EntryValues, add_entry
-from kiosk.models import Council, Digest, FreeText, LedgerStatus, Location, TextStatus, Theme
+from kiosk.models import Council, Digest, FreeText, LedgerStatus, Location, Role, TextStatus, Theme
+from tests.admin.staffing import make_staff
 from tests.kiosk.helpers import questions_by_kind
 
 WEEK = "2026-W46"  # 9-15 November 2026
@@ -24,6 +25,7 @@ IN_WEEK = datetime(2026, 11, 11, 12, tzinfo=timezone.utc)
 WEEK_BEFORE = datetime(2026, 11, 4, 12, tzinfo=timezone.utc)
 AFTER = datetime(2026, 11, 23, 9, tzinfo=timezone.utc)
 PLACES = ("Fyrlykta", "Verkstedet", "Øran")
+COUNCIL = "Brukerrådet Sæter og Øyer"
 QUOTE = "Maten er for dårlig, vi trenger varm lunsj"
 URGENT = "Jeg vil ikke leve lenger"
 
@@ -46,22 +48,19 @@ def answers(form_json, smiley: int, *, text: str | None = None, scale: int | Non
     return given
 
 
-def fill_week(app, session, client, make_link, make_submission, *, language: str = "nb", member_email: str | None = None) -> Week:
+def fill_week(app, session, client, make_link, make_submission, *, language: str = "nb", members: tuple[str, ...] = ()) -> Week:
     """Store the week's answers, text and ledger entries, build the digest, and return where they are."""
     links = {name: make_link(location_name=name) for name in PLACES}
     forms = {name: client.get(f"/api/v1/links/{link.code}").get_json() for name, link in links.items()}
     locations = {name: session.get_one(Location, link.location_id) for name, link in links.items()}
-    council = Council(name="Brukerrådet sentrum", created_at=datetime(2026, 10, 1), k=5, language=language,
+    council = Council(name=COUNCIL, created_at=datetime(2026, 10, 1), k=5, language=language,
                       cadence="weekly", send="mon 08:00", locations=list(locations.values()))
     session.add(council)
     session.add(Theme(name={"nb": "Mat", "nn": "Mat", "en": "Food"}, keywords={"nb": ["mat*", "lunsj*"], "en": ["food"]}, position=1))
     device, _code = create_device(session, locations["Fyrlykta"], "Gangen", now=IN_WEEK, minutes=15)
     session.commit()
-    if member_email:
-        from tests.admin.staffing import make_staff
-        from kiosk.models import Role
-
-        make_staff(app, session, Role.COUNCIL, email=member_email, council=council)
+    for email in members:
+        make_staff(app, session, Role.COUNCIL, email=email, council=council)
 
     fyr, verk, oran = (forms[name] for name in PLACES)
     texts = [QUOTE, "Lunsjen kommer for sent", "Flere turer i skogen", "Mer kaffe, takk", URGENT]
