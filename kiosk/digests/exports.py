@@ -67,7 +67,7 @@ def sections(d: Mapping[str, Any]) -> list[Section]:
             [
                 [theme["name"], theme["count"], theme["change"], text, _("ja") if text in theme["quotes"] else ""]
                 for theme in d["themes"]
-                for text in theme["texts"] or [""]
+                for text in shown.texts(theme) or [""]
             ],
         ),
         Section(

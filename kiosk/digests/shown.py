@@ -89,6 +89,17 @@ def widths(options: Sequence[Mapping[str, Any]]) -> list[int | None]:
     return [None if o.get("count") is None else (round(100 * o["count"] / largest) if largest else 0) for o in options]
 
 
+def quotes(theme: Mapping[str, Any]) -> list[str]:
+    """Return a theme's quotes in alphabetical order (never the order they came in)."""
+    return sorted(theme.get("quotes") or [])
+
+
+def texts(theme: Mapping[str, Any], *, without_quotes: bool = False) -> list[str]:
+    """Return a theme's texts in alphabetical order, optionally leaving out its quotes."""
+    quoted = set(theme.get("quotes") or []) if without_quotes else set()
+    return sorted(text for text in theme.get("texts") or [] if text not in quoted)
+
+
 def mean_shown(question: Mapping[str, Any]) -> bool:
     """Return True when the question's mean means something and may be shown."""
     return question.get("mean") is not None and question.get("kind") in MEAN_KINDS
