@@ -81,7 +81,7 @@ def digest_pdf(digest_id: int):
 def digest_csv_view(digest_id: int):
     """Download the digest's tables (as shown: hidden counts stay hidden) as CSV."""
     item = _digest(digest_id)
-    return _download(exports.digest_csv(item), "text/csv; charset=utf-8", item, "csv")
+    return _download(exports.digest_csv(item), "text/csv", item, "csv")
 
 
 @bp.get("/digests/<int:digest_id>/xlsx")
