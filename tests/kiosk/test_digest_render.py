@@ -65,7 +65,7 @@ def test_the_page_is_a_fragment_without_style_attributes(app, week):
     html = str(rendered(app, week.digest_id, render.render_html, mode="page"))
     assert html.lstrip().startswith('<div class="digest" lang="nb">') and "<html" not in html
     assert "style=" not in html and "<style" not in html  # the staff pages' CSP allows neither
-    assert re.search(r'<svg class="bar"[^>]*aria-hidden="true"', html)
+    assert re.search(r'<svg class="meter"[^>]*aria-hidden="true"', html)
     assert 'width="100"' in row_of(html, "Bra")  # 7, the largest count, is the longest bar
 
 
