@@ -267,3 +267,9 @@ def test_digest_build_command(app, week, runner, client, make_submission):
     wrong = runner.invoke(args=["digest", "build", council, "week 48"])
     assert wrong.exit_code != 0 and "2026-W48" in wrong.output
     assert runner.invoke(args=["digest", "build", "999", WEEK]).exit_code != 0
+
+
+def test_the_emails_link_to_the_page_is_a_link(app, week):
+    html = str(rendered(app, week.digest_id, render.render_html, mode="email"))
+    url = f"http://127.0.0.1:5000/admin/digests/{week.digest_id}"
+    assert re.search(rf'Les sammendraget på nett: <a href="{re.escape(url)}"[^>]*>{re.escape(url)}</a>', html)
