@@ -1,4 +1,4 @@
-"""Command-line commands: flask --app kiosk demo | links | cleanup | scheduler."""
+"""Command-line commands: flask --app kiosk demo | links | cleanup | scheduler, and the groups of each part (digest, text, ...)."""
 
 from __future__ import annotations
 
@@ -21,10 +21,11 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(links_command)
     app.cli.add_command(cleanup_command)
     app.cli.add_command(scheduler_command)
+    from kiosk.digests.cli import digest_cli
     from kiosk.moderation.cli import moderation_cli, retention_cli, text_cli
     from kiosk.tablet.cli import device_cli
 
-    for group in (device_cli, text_cli, moderation_cli, retention_cli):
+    for group in (device_cli, text_cli, moderation_cli, retention_cli, digest_cli):
         app.cli.add_command(group)
 
 
