@@ -1,4 +1,4 @@
-"""flask --app kiosk digest list | show | build | pdf: council digests from the command line.
+"""flask --app kiosk digest list | show | build: council digests from the command line.
 
 `digest build` calls the same build() as the scheduler and the staff page: building a council's period
 again changes nothing.
@@ -7,6 +7,7 @@ again changes nothing.
 from __future__ import annotations
 
 import json
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -51,10 +52,29 @@ def list_command(council_id: int | None) -> None:
 
 @digest_cli.command("show")
 @click.argument("digest_id", type=int)
-@click.option("--format", "form", type=click.Choice(["text", "html", "json"]), default="text", show_default=True)
-def show_command(digest_id: int, form: str) -> None:
-    """Print a digest as text, as HTML (the e-mail's, which needs nothing else) or as JSON (as shown)."""
+@click.option("--format", "form", type=click.Choice(["text", "html", "pdf", "json"]), default="text", show_default=True)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of printing."
+)
+def show_command(digest_id: int, form: str, output: Path | None) -> None:
+    """Show a digest as text, as HTML (the e-mail's, which needs nothing else), as an A4 PDF, or as JSON (as shown)."""
     digest = _ready(digest_id)
+    if form == "pdf":
+        data = render.render_pdf(digest)
+        if output is None:
+            sys.stdout.buffer.write(data)
+        else:
+            output.write_bytes(data)
+            click.echo(f"Wrote {output} ({len(data)} bytes).", err=True)
+        return
+    if output is not None:
+        text = {
+            "json": lambda: json.dumps(exports.digest_json(digest), ensure_ascii=False, indent=2),
+            "html": lambda: str(render.render_html(digest, mode="email")),
+            "text": lambda: render.render_text(digest),
+        }[form]()
+        output.write_text(text + "\n", encoding="utf-8")
+        return
     if form == "json":
         click.echo(json.dumps(exports.digest_json(digest), ensure_ascii=False, indent=2))
     elif form == "html":
@@ -64,8 +84,8 @@ def show_command(digest_id: int, form: str) -> None:
 
 
 @digest_cli.command("build")
-@click.argument("council_id", type=int)
-@click.argument("period_label", metavar="PERIOD")
+@click.option("--council", "council_id", type=int, required=True, help="The council's id (see: council list).")
+@click.option("--period", "period_label", required=True, help="2026-W48 (a week) or 2026-11 (a month).")
 def build_command(council_id: int, period_label: str) -> None:
     """Build a council's digest for a period that is over, written 2026-W48 (a week) or 2026-11 (a month)."""
     council = db.session.get(Council, council_id)
@@ -96,16 +116,3 @@ def build_command(council_id: int, period_label: str) -> None:
             f"{digest.id}\t{council.name} {digest.period}: built, {(digest.snapshot or {}).get('total')} answers, "
             f"{queued} e-mail{'s' if queued != 1 else ''} queued."
         )
-
-
-@digest_cli.command("pdf")
-@click.argument("digest_id", type=int)
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The file to write."
-)
-def pdf_command(digest_id: int, output: Path) -> None:
-    """Write a digest as a print-ready A4 PDF."""
-    digest = _ready(digest_id)
-    data = render.render_pdf(digest)
-    output.write_bytes(data)
-    click.echo(f"Wrote {output} ({len(data)} bytes).")

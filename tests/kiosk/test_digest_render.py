@@ -242,8 +242,9 @@ def test_digest_commands(app, week, runner, tmp_path):
     assert json.loads(runner.invoke(args=["digest", "show", str(week.digest_id), "--format", "json"]).output)["total"] == 20
     assert "<!DOCTYPE html>" in runner.invoke(args=["digest", "show", str(week.digest_id), "--format", "html"]).output
     out = tmp_path / "d.pdf"
-    assert runner.invoke(args=["digest", "pdf", str(week.digest_id), "-o", str(out)]).exit_code == 0
+    assert runner.invoke(args=["digest", "show", str(week.digest_id), "--format", "pdf", "-o", str(out)]).exit_code == 0
     assert out.read_bytes().startswith(b"%PDF-")
+    assert runner.invoke(args=["digest", "show", str(week.digest_id), "--format", "pdf"]).stdout_bytes.startswith(b"%PDF-")
     missing = runner.invoke(args=["digest", "show", "999"])
     assert missing.exit_code != 0 and "No built digest 999" in missing.output
 
@@ -254,19 +255,19 @@ def test_digest_build_command(app, week, runner, client, make_submission):
     form = client.get(f"/api/v1/links/{link.code}").get_json()
     for n in range(5):
         make_submission(link, answers(form, 4), now=datetime(2026, 11, 18, 12, tzinfo=timezone.utc))
-    new = runner.invoke(args=["digest", "build", council, "2026-W47"])
+    new = runner.invoke(args=["digest", "build", "--council", council, "--period", "2026-W47"])
     # Fyrlykta's five: Øran's two (and none this week) are carried on again.
     assert new.exit_code == 0 and re.search(rf"^\d+\t{COUNCIL} 2026-W47: built, 5 answers, 2 e-mails queued", new.output), new.output
-    again = runner.invoke(args=["digest", "build", council, WEEK])
+    again = runner.invoke(args=["digest", "build", "--council", council, "--period", WEEK])
     assert again.exit_code == 0 and "already built; nothing changed" in again.output
-    quiet = runner.invoke(args=["digest", "build", council, "2026-W44"])
+    quiet = runner.invoke(args=["digest", "build", "--council", council, "--period", "2026-W44"])
     assert quiet.exit_code == 0 and "too few answers, carried into the next digest" in quiet.output
     today = datetime.now(timezone.utc).date().isocalendar()
-    current = runner.invoke(args=["digest", "build", council, f"{today.year}-W{today.week:02d}"])
+    current = runner.invoke(args=["digest", "build", "--council", council, "--period", f"{today.year}-W{today.week:02d}"])
     assert current.exit_code != 0 and "is not over" in current.output
-    wrong = runner.invoke(args=["digest", "build", council, "week 48"])
+    wrong = runner.invoke(args=["digest", "build", "--council", council, "--period", "week 48"])
     assert wrong.exit_code != 0 and "2026-W48" in wrong.output
-    assert runner.invoke(args=["digest", "build", "999", WEEK]).exit_code != 0
+    assert runner.invoke(args=["digest", "build", "--council", "999", "--period", WEEK]).exit_code != 0
 
 
 def test_the_emails_link_to_the_page_is_a_link(app, week):
