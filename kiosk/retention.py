@@ -13,12 +13,22 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.database import rowcount
 from kiosk.ids import EPOCH, id_range
-from kiosk.models import FreeText, Setting, TextStatus
+from kiosk.models import (
+    AnswerTally,
+    Digest,
+    DigestDelivery,
+    FreeText,
+    LedgerEntry,
+    Setting,
+    SubmissionTally,
+    TextStatus,
+)
+from kiosk.models.reporting import DigestText
 from kiosk.periods import local_today
 from kiosk.storage import delete_periods
 from kiosk.submissions import expire_idempotency_keys
@@ -45,12 +55,13 @@ class Report:
     submissions: int
     cutoff: date
     rules: Policy
+    digests: int = 0
 
     def summary(self) -> str:
         """Return what was deleted, in one line for the command line and the scheduler's log."""
         return (
             f"Removed {self.keys} expired idempotency keys, {self.originals} originals, and "
-            f"{self.submissions} submissions from periods before {self.cutoff.isoformat()} "
+            f"{self.submissions} submissions and {self.digests} digests from periods before {self.cutoff.isoformat()} "
             f"(kept: {self.rules.months} months; originals at most {self.rules.original_days} days)."
         )
 
@@ -101,8 +112,25 @@ def run(session: Session, *, today: date, rules: Policy) -> Report:
     )
     cutoff = months_before(today, rules.months)
     deleted = delete_periods(session, EPOCH, cutoff - timedelta(days=1)) if cutoff > EPOCH else 0
+    digests = _delete_reports(session, cutoff)
     session.flush()
-    return Report(keys, rowcount(originals), deleted, cutoff, rules)
+    return Report(keys, rowcount(originals), deleted, cutoff, rules, digests)
+
+
+def _delete_reports(session: Session, cutoff: date) -> int:
+    """Delete what was counted and reported about periods before cutoff: per-period counts and digests.
+
+    A digest holds released text and counts of its period, so it goes with the answers it was made of;
+    a ledger entry that pointed to it stays, without the link.
+    """
+    old = select(Digest.id).where(Digest.last_day < cutoff)
+    session.execute(update(LedgerEntry).where(LedgerEntry.digest_id.in_(old)).values(digest_id=None))
+    for model in (DigestText, DigestDelivery):
+        session.execute(delete(model).where(model.digest_id.in_(old)))
+    digests = session.execute(delete(Digest).where(Digest.last_day < cutoff))
+    for tally in (SubmissionTally, AnswerTally):
+        session.execute(delete(tally).where(tally.period < cutoff))
+    return rowcount(digests)
 
 
 def run_due(session: Session, *, now: datetime, config: Mapping[str, Any]) -> Report:

@@ -201,7 +201,7 @@ def test_retention_deletes_originals_and_old_periods(app, session, link, make_te
     recent = make_text(link, TYPED, now=datetime.now(timezone.utc) - timedelta(days=40))
     fresh = make_text(link, TYPED, now=datetime.now(timezone.utc))
     output = runner.invoke(args=["retention", "run"]).output
-    assert "submissions from periods before" in output
+    assert "submissions and 0 digests from periods before" in output
     assert item(session, old) is None  # older than 24 months: gone with its submission
     assert item(session, recent).sealed is None and item(session, recent).text == SCRUBBED  # original past 30 days
     assert item(session, fresh).sealed is not None

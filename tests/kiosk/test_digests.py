@@ -176,3 +176,30 @@ def test_periods_are_written_as_people_write_them():
     assert week_of(date(2027, 1, 1)).label == "2026-W53"
     with pytest.raises(ValueError, match="2026-W48"):
         parse_period("week 48")
+
+
+def test_retention_deletes_old_digests_and_counts_with_their_answers(app, client, session, council, places, make_submission):
+    from kiosk import ledger
+    from kiosk.models import AnswerTally, LedgerEntry, SubmissionTally
+    from kiosk.retention import Policy, run
+
+    form = form_of(client, places["Fyrlykta"])
+    for n in range(6):
+        rate(make_submission, places["Fyrlykta"], form, 4, now=datetime(2024, 11, 13, 12, tzinfo=timezone.utc))
+        rate(make_submission, places["Fyrlykta"], form, 4)
+    old = built(app, council.id, "2024-W46", now=datetime(2024, 11, 25, 9, tzinfo=timezone.utc))
+    kept = built(app, council.id, "2026-W46")
+    entry = ledger.add_entry(session, ledger.EntryValues(heard={"nb": "Mer frukt"}, location_ids=[places["Fyrlykta"].location_id],
+                                                         digest_id=old.id), today=date(2024, 11, 26))
+    session.commit()
+    with app.app_context():
+        report = run(db.session, today=date(2026, 11, 24), rules=Policy(months=24, original_days=30, key_days=7))
+        db.session.commit()
+    assert report.digests == 1 and report.submissions == 6
+    session.rollback()
+    assert [d.id for d in session.scalars(select(Digest))] == [kept.id]
+    session.expire_all()
+    assert session.get(LedgerEntry, entry.id).digest_id is None  # the entry stays, without the link
+    assert session.scalars(select(SubmissionTally.period).where(SubmissionTally.period < date(2024, 11, 24))).all() == []
+    assert session.scalars(select(AnswerTally.period).where(AnswerTally.period < date(2024, 11, 24))).all() == []
+    assert session.scalars(select(SubmissionTally)).all()  # this year's counts stay
