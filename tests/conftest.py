@@ -204,10 +204,15 @@ class SmtpServer:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         self.messages: list = []
+        # How many messages to refuse first with a temporary error, as a mail server under load does.
+        self.refuse = 0
         outer = self
 
         class Handler:
             async def handle_DATA(self, server, session, envelope):  # aiosmtpd hook
+                if outer.refuse > 0:
+                    outer.refuse -= 1
+                    return "451 4.3.0 Try again later"
                 outer.messages.append(message_from_bytes(envelope.content, policy=policy.default))
                 return "250 OK"
 

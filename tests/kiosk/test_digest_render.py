@@ -192,6 +192,25 @@ def test_a_mail_server_that_is_down_queues_with_backoff_then_fails(app, session,
     assert all("ConnectionRefusedError" in (d.last_error or "") for d in final)
 
 
+def test_a_send_refused_twice_goes_out_at_the_third_try_and_is_logged_per_member(app, session, week, smtp_server,
+                                                                                 caplog):
+    config = smtp_config(smtp_server.port)
+    smtp_server.refuse = 4  # both members' e-mails, twice
+    now = AFTER
+    with app.app_context(), caplog.at_level("WARNING", logger="kiosk.digests.delivery"):
+        assert deliver_due(db.session, now=now, config=config) == 0
+        now += timedelta(minutes=BACKOFF_MINUTES[0])
+        assert deliver_due(db.session, now=now, config=config) == 0
+        assert {(d.status, d.attempts) for d in deliveries(session)} == {(DeliveryStatus.QUEUED, 2)}
+        now += timedelta(minutes=BACKOFF_MINUTES[1])
+        assert deliver_due(db.session, now=now, config=config) == 2
+    assert {(d.status, d.attempts) for d in deliveries(session)} == {(DeliveryStatus.SENT, 3)}
+    assert sorted(m["To"] for m in smtp_server.messages) == sorted(MEMBERS)
+    failures = [r.getMessage() for r in caplog.records if "not sent" in r.getMessage()]
+    assert len(failures) == 4 and all("451" in line for line in failures)
+    assert not any(member in line for member in MEMBERS for line in failures)  # an id, not an address, in the log
+
+
 def test_csv_export_reads_back_with_the_pages_words(app, week):
     data = rendered(app, week.digest_id, exports.digest_csv)
     assert data.startswith(b"\xef\xbb\xbf")  # so that Excel reads æøå
