@@ -10,9 +10,10 @@ so that a page left open too long is shown again with everything typed in it.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app, flash, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -92,9 +93,15 @@ def notes_save():
     return _notes_form({**given, "text": ""}, 200)
 
 
+def _week_label(monday: date) -> str:
+    """Return a week as "2026-W49 (30. nov. – 6. des.)": people remember the days, not the week's number."""
+    sunday = monday + timedelta(days=6)
+    return f"{period_label(monday, 'week')} ({format_date(monday, 'd. MMM')} – {format_date(sunday, 'd. MMM')})"
+
+
 def _notes_form(given: dict[str, str], status: int):
     today = local_today(current_app.config["TIMEZONE"], now())
-    weeks = [(monday.isoformat(), period_label(monday, "week")) for monday in notes.weeks(today)]
+    weeks = [(monday.isoformat(), _week_label(monday)) for monday in notes.weeks(today)]
     page = render_template(
         "admin/notes.html",
         given=given,
