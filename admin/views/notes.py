@@ -140,14 +140,18 @@ def interview(code: str):
     """Show the form as the person would see it, for the peer interviewer to fill in with them."""
     target = _interview_target(code)
     if target is None:
-        return render_template(
-            "admin/message.html",
-            heading=_("Fant ikke skjemaet"),
-            message=_("Lenken er ikke i bruk lenger, eller stedet er ikke ditt."),
-        ), 404
+        return _not_yours()
     version = published_view(db.session, target.version_id)
     form = build_form_class(version, current_language(), current_app.config["MAX_FREE_TEXT"])(formdata=None)
     return _interview_page(target, version, form, None, 200)
+
+
+def _not_yours():
+    return render_template(
+        "admin/message.html",
+        heading=_("Fant ikke skjemaet"),
+        message=_("Lenken er ikke i bruk lenger, eller stedet er ikke ditt."),
+    ), 404
 
 
 @bp.post("/interview/<code>")
@@ -157,11 +161,7 @@ def interview_save(code: str):
     """Store the answers as one submission of channel interview."""
     target = _interview_target(code)
     if target is None:
-        return render_template(
-            "admin/message.html",
-            heading=_("Fant ikke skjemaet"),
-            message=_("Lenken er ikke i bruk lenger, eller stedet er ikke ditt."),
-        ), 404
+        return _not_yours()
     version = published_view(db.session, target.version_id)
     form = build_form_class(version, current_language(), current_app.config["MAX_FREE_TEXT"])()
     if not form.validate():
