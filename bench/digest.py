@@ -325,6 +325,7 @@ def _floor_spans(spans: Spans) -> dict[str, tuple[tuple[date, date], list[int]]]
         "raw, year, 8 places": ((spans.earliest, spans.today), spans.everywhere),
         "raw, recount's days, 8 places": (spans.recent, spans.everywhere),
         "raw, 1 week, 3 places": (spans.week, spans.places),
+        "raw, build's recount days, 8 places": ((spans.week[0] - timedelta(days=6), spans.week[1]), spans.everywhere),
         "raw, 52 weeks, 3 places": (spans.weeks, spans.places),
     }
 
@@ -393,16 +394,19 @@ def render(
         + (f", PostgreSQL {pg_version}" if pg_version else "") + f". Machine: {_machine()}; load average "
         f"{load[0]:.1f} before and {after[0]:.1f} after" + (f"; {note}" if note else "") + ".",
         "",
-        "| operation | database | runs | median wall | median CPU | floor | floor's wall | × floor |",
-        "|---|---|---:|---:|---:|---|---:|---:|",
+        "| operation | database | runs | median wall | median CPU | floor | floor's wall (CPU) | × floor, wall | × floor, CPU |",
+        "|---|---|---:|---:|---:|---|---:|---:|---:|",
     ]
     for r in rows:
         if r.cold is not None:
             continue
         floor = floors.get((r.database, r.floor))
-        ratio = f"**{r.wall / floor.wall:.1f}×**" if floor else "–"
+        if floor:
+            against = f"{_ms(floor.wall)} ({_ms(floor.cpu)}) | **{r.wall / floor.wall:.1f}×** | {r.cpu / floor.cpu:.1f}×"
+        else:
+            against = "– | – | –"
         lines.append(f"| {r.operation} | {r.database} | {r.runs} | **{_ms(r.wall)}** | {_ms(r.cpu)} | {r.floor or '–'} "
-                     f"| {_ms(floor.wall) if floor else '–'} | {ratio} |")
+                     f"| {against} |")
     lines += [
         "",
         "The floors, bare SQL through sqlite3 / psycopg (median of 5 warm runs, after one cold):",
@@ -425,10 +429,11 @@ def render(
         _tally_sql(spans, ":first", ":last").strip(),
         "```",
         "",
-        "A build counts its week again (and the 6 days before) and reads the counts, the free text, the ledger and the "
+        "A build counts its week again (and the 6 days before, at every place: the floor \"raw, build's recount days, 8 "
+        "places\" is the reading part of that) and reads the counts, the free text, the ledger and the "
         "week before; it is timed from the claim to the commit, without the deletes between builds. CPU time is this "
         "process's (SQLite runs in it); on PostgreSQL this process's plus its backend's, without parallel workers. "
-        "Wall times depend on the machine's load.",
+        "Wall times depend on the machine's load; on a busy machine the CPU ratio is the steadier one.",
     ]
     return "\n".join(lines)
 
