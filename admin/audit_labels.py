@@ -55,6 +55,8 @@ ACTION_LABELS = {
     "digest_email_changed": _l("Endret e-post med sammendrag"),
     "theme_saved": _l("Lagret et tema"),
     "theme_removed": _l("Fjernet et tema"),
+    "ledger_saved": _l("Lagret en oppføring i «Dette har vi gjort»"),
+    "ledger_removed": _l("Fjernet en oppføring fra «Dette har vi gjort»"),
 }
 
 

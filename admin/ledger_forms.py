@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from kiosk.ledger import MAX_TEXT, STATUS_NAMES
@@ -27,7 +28,7 @@ PARTS = {
 class EntryForm(FlaskForm):
     """An entry; texts in nb are needed, nn and en fall back to nb where left empty."""
 
-    status = SelectField(_l("Status"), choices=[(s.value, STATUS_NAMES[s]) for s in LedgerStatus])
+    status = SelectField(_l("Status"), choices=[SelectChoice(s.value, STATUS_NAMES[s]) for s in LedgerStatus])
     council = SelectField(_l("Brukerråd"), coerce=int)
     theme = SelectField(_l("Tema"), coerce=int)
     digest = SelectField(_l("Sammendrag det kom opp i"), coerce=int)

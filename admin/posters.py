@@ -7,14 +7,17 @@ import io
 import itertools
 import math
 import re
+from collections.abc import Iterable
 from functools import partial
 
 import qrcode
 import qrcode.constants
 from jinja2 import Environment, PackageLoader, select_autoescape
 from PIL import Image
-from weasyprint import HTML, Document, URLFetcher
+from weasyprint import Document
 from weasyprint.formatting_structure.boxes import TextBox
+
+from kiosk import pdf
 
 # Q survives a poster that is scratched, folded or behind glare; the short URLs stay at a low version.
 ERROR_CORRECTION = qrcode.constants.ERROR_CORRECT_Q
@@ -174,7 +177,7 @@ def poster_pdf(
         size=size,
         mm=lambda value: f"{value * scale:.2f}mm",
         pt=lambda value: f"{value * scale:.2f}pt",
-        qr_src="data:image/svg+xml;base64," + base64.b64encode(qr_svg(url)).decode(),
+        qr_src=qr_data_uri(url),
         url=url,
         code=code,
         location_name=location_name,
@@ -186,16 +189,12 @@ def poster_pdf(
         labels=labels,
     )
     # A form's real title is often a whole question; it shrinks until the poster fits one page.
-    for title_scale, qr_mm in FITS:
-        document = HTML(string=render(title_scale=title_scale, qr_mm=qr_mm), url_fetcher=_data_only()).render()
-        if len(document.pages) == 1 and not _runs_off_the_page(document):
-            return document.write_pdf()
-    raise ValueError("the poster's texts do not fit on one page: shorten the title, invitation or location name")
-
-
-def _data_only() -> URLFetcher:
-    # Only data: URIs: a poster must never fetch anything from the network or the disk.
-    return URLFetcher(allowed_protocols={"data"})
+    try:
+        return first_that_fits(render(title_scale=title_scale, qr_mm=qr_mm) for title_scale, qr_mm in FITS)
+    except ValueError:
+        raise ValueError(
+            "the poster's texts do not fit on one page: shorten the title, invitation or location name"
+        ) from None
 
 
 def _runs_off_the_page(document: Document) -> bool:
@@ -212,3 +211,17 @@ def _runs_off_the_page(document: Document) -> bool:
                 return True
             stack.extend(getattr(current, "children", []))
     return False
+
+
+def qr_data_uri(url: str) -> str:
+    """Return url's QR code as a data: URI of its vector SVG, for a poster's <img>."""
+    return "data:image/svg+xml;base64," + base64.b64encode(qr_svg(url)).decode()
+
+
+def first_that_fits(pages: Iterable[str]) -> bytes:
+    """Return the PDF of the first HTML page that fits on one page with no word past its margins."""
+    for page in pages:
+        document = pdf.render_document(page)
+        if len(document.pages) == 1 and not _runs_off_the_page(document):
+            return pdf.write(document)
+    raise ValueError("the poster's texts do not fit on one page")

@@ -50,10 +50,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     headers.init_app(app)
 
     from kiosk import api
+    from kiosk.public.receipts import bp as receipts_bp
     from kiosk.public.views import bp as public_bp
     from kiosk.tablet.views import bp as tablet_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(receipts_bp)
     app.register_blueprint(tablet_bp)
     api.init_app(app)
     from admin.blueprint import init_app as init_admin
@@ -62,6 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # The public form checks its CSRF token itself, through FlaskForm, so that a stale token
     # re-renders the form with what the person typed instead of failing before the view runs.
     csrf.exempt(public_bp)
+    csrf.exempt(receipts_bp)
 
     from kiosk import cli, errors, templating
 

@@ -1,7 +1,8 @@
-"""Command-line commands: flask --app kiosk demo | links | cleanup."""
+"""Command-line commands: flask --app kiosk demo | links | cleanup | scheduler, and the groups of each part (digest, text, ...)."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 import click
@@ -11,7 +12,6 @@ from sqlalchemy import select
 
 from kiosk.extensions import db
 from kiosk.models import Form, Location, ShortLink
-from kiosk.periods import local_today
 from kiosk.urls import link_url
 
 
@@ -20,10 +20,12 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(links_command)
     app.cli.add_command(cleanup_command)
+    app.cli.add_command(scheduler_command)
+    from kiosk.digests.cli import digest_cli
     from kiosk.moderation.cli import moderation_cli, retention_cli, text_cli
     from kiosk.tablet.cli import device_cli
 
-    for group in (device_cli, text_cli, moderation_cli, retention_cli):
+    for group in (device_cli, text_cli, moderation_cli, retention_cli, digest_cli):
         app.cli.add_command(group)
 
 
@@ -56,10 +58,26 @@ def links_command() -> None:
 @click.command("cleanup")
 @with_appcontext
 def cleanup_command() -> None:
-    """Delete expired idempotency keys (the scheduler runs this daily)."""
-    from kiosk.submissions import expire_idempotency_keys
+    """Delete expired idempotency keys (the scheduler runs this every hour)."""
+    from kiosk.retention import expire_keys
 
-    today = local_today(current_app.config["TIMEZONE"], datetime.now(UTC))
-    removed = expire_idempotency_keys(db.session, today, current_app.config["IDEMPOTENCY_DAYS"])
+    removed = expire_keys(db.session, now=datetime.now(UTC), config=current_app.config)
     db.session.commit()
     click.echo(f"Removed {removed} expired idempotency keys.")
+
+
+@click.command("scheduler")
+@click.option("--once", is_flag=True, help="Run every job once and exit (for cron or a systemd timer).")
+@with_appcontext
+def scheduler_command(once: bool) -> None:
+    """Run the scheduler: digests, their e-mails, moderators' notes, retention. Start exactly one."""
+    from kiosk import scheduler
+
+    logging.getLogger("kiosk").setLevel(logging.INFO)
+    # APScheduler logs every start and end of every job; the scheduler's own line per job says what it did.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if not once:
+        scheduler.serve(app)
+    elif not scheduler.run_once(app):
+        click.echo("Another scheduler holds the lease and runs the jobs; nothing was run.")

@@ -55,6 +55,11 @@ class Defaults:
     # which alone knows when each tap happened; the server never learns a time).
     KIOSK_BURST_PER_MINUTE = 10
 
+    # Wrong receipt codes typed at /kvittering, per app server process, for everyone together (no IP is
+    # looked at); kiosk/receipts.py works out why this makes guessing a code hopeless.
+    RECEIPT_FAILURES_PER_MINUTE = 30
+    RECEIPT_FAILURES_BURST = 30
+
     # Staff sessions. None means: Secure (and __Host- prefixed) whenever the request came over https;
     # set false only for plain http on localhost, true to insist.
     ADMIN_COOKIE_SECURE: bool | None = None

@@ -79,3 +79,14 @@ def begin_write(session: Session | scoped_session[Session]) -> None:
             raise RuntimeError("begin_write() must come before any query in the transaction")
         return
     session.connection(execution_options=WRITE)
+
+
+def commit_and_begin_write(session: Session | scoped_session[Session]) -> None:
+    """Commit the session's transaction (often only reads) and start a write transaction.
+
+    For code that reads, then writes, in the scheduler or a command while web workers write too: on
+    SQLite a read transaction cannot become a write one while another connection writes (it fails at
+    once, without the busy timeout), so the write starts afresh, with the lock taken up front.
+    """
+    session.commit()
+    begin_write(session)

@@ -16,7 +16,7 @@ CSP = "; ".join(
 )
 
 # Pages that show or take someone's answers must never be kept by a browser or a proxy.
-NO_STORE_PREFIXES = ("/s/", "/api/", "/kiosk", "/admin")
+NO_STORE_PREFIXES = ("/s/", "/api/", "/kiosk", "/kvittering", "/admin")
 
 
 def init_app(app: Flask) -> None:

@@ -217,13 +217,17 @@ def for_digest(session: Session, council: Council, first_day: date, last_day: da
     first digest built after it closed.
     """
     places = [loc.id for loc in council.locations]
-    concerning = (
-        select(LedgerEntry)
+    # Ids first: PostgreSQL cannot compare JSON columns, so SELECT DISTINCT over whole entries fails there.
+    matching = (
+        select(LedgerEntry.id)
         .outerjoin(ledger_location, ledger_location.c.entry_id == LedgerEntry.id)
         .where(or_(LedgerEntry.council_id == council.id, ledger_location.c.location_id.in_(places)))
+    )
+    concerning = (
+        select(LedgerEntry)
+        .where(LedgerEntry.id.in_(matching))
         .options(selectinload(LedgerEntry.locations), selectinload(LedgerEntry.milestones))
         .order_by(LedgerEntry.changed_on.desc(), LedgerEntry.id.desc())
-        .distinct()
     )
     shown_closed, since = _closed_in_earlier_digests(session, council, first_day)
     rows = [

@@ -1,4 +1,7 @@
-"""A per-device token bucket that limits how fast one tablet may send, without looking at anyone's IP."""
+"""Token buckets that limit how fast something may happen, without looking at anyone's IP.
+
+One per tablet limits how fast it may send; one for the whole process limits wrong receipt codes.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +21,14 @@ class TokenBucket:
         self.capacity = capacity
         self._buckets: dict[object, tuple[float, float]] = {}
         self._lock = threading.Lock()
+
+    def wait(self, key: object, now: float | None = None) -> float:
+        """Return 0 when key has a token left, else the seconds until it has one; take nothing."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            tokens, last = self._buckets.get(key, (self.capacity, now))
+            tokens = min(self.capacity, tokens + (now - last) * self.rate)
+            return 0.0 if tokens >= 1 else (1 - tokens) / self.rate
 
     def take(self, key: object, now: float | None = None) -> float:
         """Take one token for key; return 0 when allowed, else the seconds to wait."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from kiosk.database import rowcount
 from kiosk.ids import EPOCH, id_range
 from kiosk.models import FreeText, Setting, TextStatus
+from kiosk.periods import local_today
 from kiosk.storage import delete_periods
 from kiosk.submissions import expire_idempotency_keys
 
@@ -43,6 +44,15 @@ class Report:
     originals: int
     submissions: int
     cutoff: date
+    rules: Policy
+
+    def summary(self) -> str:
+        """Return what was deleted, in one line for the command line and the scheduler's log."""
+        return (
+            f"Removed {self.keys} expired idempotency keys, {self.originals} originals, and "
+            f"{self.submissions} submissions from periods before {self.cutoff.isoformat()} "
+            f"(kept: {self.rules.months} months; originals at most {self.rules.original_days} days)."
+        )
 
 
 def policy(session: Session, config: Mapping[str, Any]) -> Policy:
@@ -92,4 +102,14 @@ def run(session: Session, *, today: date, rules: Policy) -> Report:
     cutoff = months_before(today, rules.months)
     deleted = delete_periods(session, EPOCH, cutoff - timedelta(days=1)) if cutoff > EPOCH else 0
     session.flush()
-    return Report(keys, rowcount(originals), deleted, cutoff)
+    return Report(keys, rowcount(originals), deleted, cutoff, rules)
+
+
+def run_due(session: Session, *, now: datetime, config: Mapping[str, Any]) -> Report:
+    """Delete what is past its time today (in the service's time zone), under the policy in force."""
+    return run(session, today=local_today(config["TIMEZONE"], now), rules=policy(session, config))
+
+
+def expire_keys(session: Session, *, now: datetime, config: Mapping[str, Any]) -> int:
+    """Delete the idempotency keys older than IDEMPOTENCY_DAYS; return how many went."""
+    return expire_idempotency_keys(session, local_today(config["TIMEZONE"], now), int(config["IDEMPOTENCY_DAYS"]))

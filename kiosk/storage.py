@@ -3,14 +3,15 @@
 SQLite stores these tables in key order (WITHOUT ROWID), so a period's rows are in random order from
 the start. PostgreSQL's heap keeps rows in the order they arrived, and a plain `SELECT` or a `pg_dump`
 would show that order; settle() rewrites the rows of closed periods in id order, which is random
-within a period. The scheduler runs it every night for the periods that closed; until then an open
-period is in arrival order on PostgreSQL (and nothing shows an open period: no peeking).
+within a period. The scheduler runs settle_closed() every night for the closed periods that late
+answers may still reach; until then an open period is in arrival order on PostgreSQL (and nothing
+shows an open period: no peeking).
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from sqlalchemy.sql.elements import BindParameter
 from kiosk.database import rowcount
 from kiosk.ids import id_range
 from kiosk.models.types import UuidBytes
+from kiosk.periods import period_start
 
 # (table, the column whose id starts with the period, the order to write rows back in), children first.
 ANONYMOUS_TABLES = (
@@ -61,6 +63,13 @@ def settle(session: Session, first: date, last: date) -> int:
             moved = rowcount(result)
     session.flush()
     return moved
+
+
+def settle_closed(session: Session, *, today: date, unit: str, backdate_days: int) -> int:
+    """Settle the closed periods that began in the last backdate_days + 6 days (a tablet's late answers reach them)."""
+    first = today - timedelta(days=backdate_days + 6)
+    last = period_start(today, unit) - timedelta(days=1)
+    return settle(session, period_start(first, unit), last) if first <= last else 0
 
 
 # Rows that point to anonymous rows and go when they go (they are not anonymous themselves).

@@ -35,3 +35,9 @@ def pairing_url(code: str) -> str:
 def pairing_page_url() -> str:
     """Return the address typed on a tablet to pair it (the QR code adds the code itself)."""
     return public_url("/kiosk/pair")
+
+
+def receipt_address() -> str:
+    """Return where to check a receipt code, as people write it down: "siifra.no/kvittering", no scheme."""
+    address = public_url("/kvittering")
+    return address.split("://", 1)[-1]

@@ -7,7 +7,6 @@ moderators and admins see all. Only closed periods ever have a digest: there is 
 from __future__ import annotations
 
 import json
-import re
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -17,20 +16,14 @@ from admin.access import ALL_STAFF, current_user, now, require_council_access, r
 from admin.audit import record
 from admin.blueprint import bp
 from admin.forms import ActionForm
-from kiosk.digests import render
+from kiosk.digests import exports, render
 from kiosk.digests.build import build
 from kiosk.digests.delivery import send_again
 from kiosk.digests.periods import parse_period
+from kiosk.digests.shown import file_name
 from kiosk.extensions import db
 from kiosk.models import Council, Digest, DigestDelivery, DigestStatus, Role
 from kiosk.periods import local_today
-
-
-def _exports():  # TEMP until the render branch lands with kiosk/digests/exports.py
-    from kiosk.digests import exports
-
-    return exports
-
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -44,13 +37,8 @@ def _digest(digest_id: int) -> Digest:
     return digest
 
 
-def _file_name(digest: Digest, extension: str) -> str:
-    council = re.sub(r"[^a-z0-9]+", "-", digest.council.name.lower()).strip("-") or "brukerrad"
-    return f"siifra-{council}-{digest.period}.{extension}"
-
-
 def _download(data: bytes, mimetype: str, digest: Digest, extension: str) -> Response:
-    name = _file_name(digest, extension)
+    name = file_name(digest, extension)
     return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
@@ -93,7 +81,7 @@ def digest_pdf(digest_id: int):
 def digest_csv_view(digest_id: int):
     """Download the digest's tables (as shown: hidden counts stay hidden) as CSV."""
     item = _digest(digest_id)
-    return _download(_exports().digest_csv(item), "text/csv; charset=utf-8", item, "csv")
+    return _download(exports.digest_csv(item), "text/csv", item, "csv")
 
 
 @bp.get("/digests/<int:digest_id>/xlsx")
@@ -101,7 +89,7 @@ def digest_csv_view(digest_id: int):
 def digest_xlsx_view(digest_id: int):
     """Download the digest's tables (as shown) as a spreadsheet."""
     item = _digest(digest_id)
-    return _download(_exports().digest_xlsx(item), XLSX, item, "xlsx")
+    return _download(exports.digest_xlsx(item), XLSX, item, "xlsx")
 
 
 @bp.get("/digests/<int:digest_id>/json")
@@ -109,7 +97,7 @@ def digest_xlsx_view(digest_id: int):
 def digest_json_view(digest_id: int):
     """Download the digest as shown, as JSON, so that others can check it."""
     item = _digest(digest_id)
-    data = json.dumps(_exports().digest_json(item), ensure_ascii=False, indent=2).encode()
+    data = json.dumps(exports.digest_json(item), ensure_ascii=False, indent=2).encode()
     return _download(data, "application/json", item, "json")
 
 

@@ -13,6 +13,7 @@ import uuid
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from admin.access import ALL_STAFF, current_user, now, roles
 from admin.audit import record
@@ -215,17 +216,17 @@ def _page(
 def _choices(form: EntryForm) -> None:
     own = _own_council()
     councils = db.session.scalars(select(Council).order_by(Council.name)).all()
-    form.council.choices = [(c.id, c.name) for c in councils if own is None or c.id == own]
+    form.council.choices = [SelectChoice(c.id, c.name) for c in councils if own is None or c.id == own]
     if own is None:
-        form.council.choices.insert(0, (0, _("Ingen (gjelder bare stedene)")))
+        form.council.choices.insert(0, SelectChoice(0, _("Ingen (gjelder bare stedene)")))
     themes = db.session.scalars(select(Theme).order_by(Theme.position, Theme.id)).all()
-    form.theme.choices = [(0, _("Ingen")), *[(t.id, pick(t.name, "nb")) for t in themes]]
+    form.theme.choices = [SelectChoice(0, _("Ingen")), *[SelectChoice(t.id, pick(t.name, "nb")) for t in themes]]
     digests = select(Digest).where(Digest.status == DigestStatus.READY).order_by(Digest.first_day.desc()).limit(60)
     if own is not None:
         digests = digests.where(Digest.council_id == own)
     form.digest.choices = [
-        (0, _("Ingen")),
-        *[(d.id, f"{d.council.name}: {d.period}") for d in db.session.scalars(digests)],
+        SelectChoice(0, _("Ingen")),
+        *[SelectChoice(d.id, f"{d.council.name}: {d.period}") for d in db.session.scalars(digests)],
     ]
 
 

@@ -18,9 +18,11 @@ from admin.forms import ActionForm
 from admin.twofactor import qr_svg as inline_qr_svg
 from kiosk.extensions import db
 from kiosk.i18n import LANGUAGE_NAMES
+from kiosk.ledger import latest_for_location, public_json
 from kiosk.models import Form, Location, Role, ShortLink
 from kiosk.models.types import pick
 from kiosk.operations import create_link, retire_link
+from kiosk.periods import local_today
 from kiosk.urls import link_url
 
 SIZES = ("A4", "A3")
@@ -164,6 +166,32 @@ def link_poster(code: str):
         )
         return redirect(url_for("admin.link_detail", code=link.code))
     return _attachment(pdf, "application/pdf", f"siifra-{link.code}-{size.lower()}-{lang}.pdf")
+
+
+@bp.get("/links/<code>/ledger-poster.pdf")
+@roles(Role.ADMIN)
+def link_ledger_poster(code: str):
+    """Download the A4 "Dette har vi gjort" poster of the link's place in one language, as PDF."""
+    link = _link(code)
+    lang = request.args.get("lang", "nb")
+    if lang not in LANGUAGE_NAMES:
+        abort(404)
+    from admin import ledger_poster  # WeasyPrint, loaded on first use as for the other posters
+
+    entries = latest_for_location(db.session, link.location_id, limit=ledger_poster.MOST)
+    try:
+        pdf = ledger_poster.ledger_poster_pdf(
+            url=link_url(link.code),
+            code=link.code,
+            location_name=link.location.name,
+            entries=[public_json(entry, lang) for entry in entries],
+            lang=lang,
+            today=local_today(link.location.timezone, now()),
+        )
+    except ValueError:
+        flash(_("Tekstene får ikke plass på én side. Gjør navnet på stedet kortere."), "error")
+        return redirect(url_for("admin.link_detail", code=link.code))
+    return _attachment(pdf, "application/pdf", f"siifra-{link.code}-gjort-{lang}.pdf")
 
 
 @bp.get("/links/<code>/qr.svg")

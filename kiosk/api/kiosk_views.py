@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
 from flask import Blueprint, current_app, jsonify
 
-from kiosk.api.auth import require_device
+from kiosk.api.auth import require_device, throttle
 from kiosk.api.body import json_object
 from kiosk.api.errors import BadRequest
 from kiosk.database import begin_write
 from kiosk.devices import PairingFailed, mark_seen, pair
 from kiosk.extensions import db
 from kiosk.periods import local_today
+from kiosk.receipts import NoFreeText, ReceiptTaken, attach_for_device, normalise
 from kiosk.tablet.setup import NoKioskForm, kiosk_config
 
 bp = Blueprint("kiosk_api", __name__, url_prefix="/api/v1/kiosk")
@@ -55,3 +57,31 @@ def config():
         raise BadRequest("form", "No form is chosen for this tablet's location.", 409, "no_form") from None
     db.session.commit()
     return jsonify(data)
+
+
+@bp.post("/receipts")
+def add_receipt():
+    """Attach a receipt code made on the tablet to the free text it sent under an idempotency key.
+
+    The tablet makes the code itself, so that it can show it offline; it queues this request and
+    sends it after the submission. The same code again is a success that changes nothing.
+    """
+    begin_write(db.session)
+    device = require_device()
+    throttle(device.id)
+    payload = json_object()
+    try:
+        key = uuid.UUID(str(payload.get("key")))
+    except ValueError:
+        raise BadRequest("key", "key must be the submission's Idempotency-Key, a UUID.") from None
+    code = normalise(payload["code"]) if isinstance(payload.get("code"), str) else None
+    if code is None:
+        raise BadRequest("code", "code must be ten characters from the short-link alphabet.")
+    try:
+        attach_for_device(db.session, key, code, device.id)
+    except NoFreeText:
+        raise BadRequest("key", "This tablet sent no free text under this key.", 404, "unknown_submission") from None
+    except ReceiptTaken:
+        raise BadRequest("code", "This free text already has another receipt code.", 409, "receipt_taken") from None
+    db.session.commit()
+    return jsonify(status="stored"), 201

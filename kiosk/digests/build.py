@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kiosk.database import rowcount
+from kiosk.database import commit_and_begin_write, rowcount
 from kiosk.digests.periods import Period, due_periods, parse_period
 from kiosk.digests.snapshot import gather
 from kiosk.models import Council, Digest, DigestDelivery, DigestStatus, DigestText, Role, User
@@ -71,6 +71,7 @@ def build(
     session: Session, council: Council, period: Period, *, now: datetime, merged: list[str] | None = None
 ) -> Built:
     """Build council's digest for period (once; building it again changes nothing) and queue its e-mails."""
+    commit_and_begin_write(session)
     existing = session.scalars(
         select(Digest).where(Digest.council_id == council.id, Digest.period == period.label)
     ).first()
@@ -79,6 +80,7 @@ def build(
     digest = claim(session, council, period, now=now)
     if digest is None:
         return Built(None, False)
+    commit_and_begin_write(session)
     carried_in = _carried_in(session, council, period)
     count_periods(session, min([period.first_day, *carried_in.values()]) - timedelta(days=6), period.last_day)
     snapshot = gather(session, council, period, merged=merged or [], carried_in=carried_in)

@@ -18,7 +18,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from kiosk import mail
-from kiosk.database import rowcount
+from kiosk.database import commit_and_begin_write, rowcount
 from kiosk.models import DeliveryStatus, DigestDelivery
 from kiosk.models.types import db_time
 
@@ -48,6 +48,7 @@ def due(session: Session, *, now: datetime) -> list[int]:
 
 def claim(session: Session, delivery_id: int, *, now: datetime) -> DigestDelivery | None:
     """Take one delivery for sending, and commit that; None when another sender has it."""
+    commit_and_begin_write(session)
     moment = db_time(now)
     taken = session.execute(
         update(DigestDelivery)
@@ -80,6 +81,7 @@ def deliver_due(session: Session, *, now: datetime, config: Mapping[str, Any]) -
         try:
             mail.send([compose(delivery.digest, delivery.user, config=config)], config)
         except mail.MailError as error:
+            commit_and_begin_write(session)
             _failed(delivery, str(error), now=now)
             log.warning(
                 "Digest %s to member %s not sent (attempt %s): %s",
@@ -89,6 +91,7 @@ def deliver_due(session: Session, *, now: datetime, config: Mapping[str, Any]) -
                 error,
             )
         else:
+            commit_and_begin_write(session)
             delivery.status = DeliveryStatus.SENT
             delivery.sent_at = db_time(now)
             delivery.attempts += 1

@@ -17,6 +17,7 @@ from kiosk.models.reporting import (
     SubmissionTally,
     Theme,
 )
+from kiosk.models.scheduling import SchedulerLease
 from kiosk.models.staff import AuditEvent, Council, Invitation, LoginThrottle, RecoveryCode, Role, StaffSession, User
 from kiosk.models.submissions import Answer, IdempotencyKey, Submission
 
@@ -51,6 +52,7 @@ __all__ = [
     "Receipt",
     "RecoveryCode",
     "Role",
+    "SchedulerLease",
     "Setting",
     "ShortLink",
     "StaffSession",

@@ -12,9 +12,8 @@ from flask.cli import AppGroup
 from kiosk.extensions import db
 from kiosk.models import Location
 from kiosk.moderation.deidentify import scrub
-from kiosk.moderation.notices import notify
+from kiosk.moderation.notices import notify_due
 from kiosk.moderation.words import local_words
-from kiosk.periods import local_today
 
 text_cli = AppGroup("text", help="Free text: try the de-identification.")
 moderation_cli = AppGroup("moderation", help="The moderation queue.")
@@ -41,23 +40,16 @@ def scrub_command(location_id: int | None) -> None:
 @moderation_cli.command("notify")
 def notify_command() -> None:
     """E-mail moderators what is due: urgent items at once, waiting items once a day (counts only)."""
-    today = local_today(current_app.config["TIMEZONE"], _today())
-    sent = notify(db.session, today=today, config=current_app.config)
+    sent = notify_due(db.session, now=_today(), config=current_app.config)
     db.session.commit()
-    click.echo(f"Urgent notes: {sent.urgent}, reminders: {sent.reminders}.")
+    click.echo(sent.summary())
 
 
 @retention_cli.command("run")
 def retention_command() -> None:
     """Delete expired idempotency keys, originals past their days, and periods past their months."""
-    from kiosk.retention import policy, run
+    from kiosk.retention import run_due
 
-    today = local_today(current_app.config["TIMEZONE"], _today())
-    rules = policy(db.session, current_app.config)
-    report = run(db.session, today=today, rules=rules)
+    report = run_due(db.session, now=_today(), config=current_app.config)
     db.session.commit()
-    click.echo(
-        f"Removed {report.keys} expired idempotency keys, {report.originals} originals, and "
-        f"{report.submissions} submissions from periods before {report.cutoff.isoformat()} "
-        f"(kept: {rules.months} months; originals at most {rules.original_days} days)."
-    )
+    click.echo(report.summary())

@@ -1,14 +1,14 @@
 """Calm e-mails to moderators: a count and a link, never any content.
 
 Urgent text (crisis words) is announced at once, as a count; other waiting text at most once a day.
-The scheduler runs notify() every few minutes; `flask --app kiosk moderation notify` does the same by hand.
+The scheduler runs notify_due() every five minutes; `flask --app kiosk moderation notify` does the same by hand.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask_babel import force_locale, ngettext
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from kiosk import mail
 from kiosk.models import FreeText, Role, Setting, User
 from kiosk.moderation.queue import WAITING, waiting_count
+from kiosk.periods import local_today
 from kiosk.urls import public_url
 
 REMINDED = "moderation.reminded_on"
@@ -31,11 +32,20 @@ class Sent:
     urgent: int
     reminders: int
 
+    def summary(self) -> str:
+        """Return what was sent, in one line for the command line and the scheduler's log."""
+        return f"Urgent notes: {self.urgent}, reminders: {self.reminders}."
+
 
 def _moderators(session: Session) -> list[User]:
     return list(
         session.scalars(select(User).where(User.role.in_((Role.MODERATOR, Role.ADMIN)), User.disabled_at.is_(None)))
     )
+
+
+def notify_due(session: Session, *, now: datetime, config: Mapping[str, Any]) -> Sent:
+    """Send what is due now, today being the date in the service's time zone."""
+    return notify(session, today=local_today(config["TIMEZONE"], now), config=config)
 
 
 def notify(session: Session, *, today: date, config: Mapping[str, Any]) -> Sent:

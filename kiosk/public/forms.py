@@ -123,3 +123,17 @@ def raw_answers(form: PublicForm, version: VersionView) -> dict[str, Any]:
         else:
             raw[str(q.id)] = int(data)
     return raw
+
+
+class ReceiptOfferForm(FlaskForm):
+    """The button that asks for a receipt code: nothing but the CSRF token."""
+
+
+class ReceiptCodeForm(FlaskForm):
+    """The receipt code, typed by hand; checked by kiosk.receipts.normalise, which forgives case and spaces."""
+
+    code = StringField(
+        _l("Koden din"),
+        validators=[Optional(), Length(max=40)],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )

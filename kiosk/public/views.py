@@ -8,15 +8,22 @@ from datetime import UTC, datetime
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
+from kiosk.database import begin_write
 from kiosk.extensions import db
 from kiosk.formspec import InvalidAnswer
 from kiosk.i18n import LANGUAGE_NAMES, current_language, restrict_to
+from kiosk.ledger import latest_for_location, public_json
 from kiosk.links import LinkTarget, UnknownLink, resolve_link
-from kiosk.public.forms import PublicForm, build_form_class, raw_answers
+from kiosk.public.forms import PublicForm, ReceiptOfferForm, build_form_class, raw_answers
 from kiosk.published import VersionView, published_view
+from kiosk.receipts import NoFreeText, ReceiptTaken, display, issue, texts_of
 from kiosk.submissions import EmptySubmission, Given, IdempotencyConflict, Rules, body_hash, submit
 
 bp = Blueprint("public", __name__)
+
+# "Dette har vi gjort": a taste on the thank-you page, and the place's own page behind the poster's code.
+THANKS_ENTRIES = 3
+PAGE_ENTRIES = 30
 
 
 def _load(code: str) -> tuple[LinkTarget, VersionView]:
@@ -106,6 +113,7 @@ def submit_form(code: str):
     if stored.help:
         # Only in the signed cookie the form already uses, for the next page: never in a URL, log or table.
         session["help"] = True
+    _offer_receipt(stored.id)
     return redirect(url_for(".thanks", code=target.code, lang=lang))
 
 
@@ -120,12 +128,84 @@ def _form_key() -> uuid.UUID | None:
 def thanks(code: str):
     """Thank the person and say plainly what happens to the answers."""
     target, version = _load(code)
+    return _thanks(target, version, help=session.pop("help", False), again=request.args.get("again") == "1")
+
+
+def _thanks(
+    target: LinkTarget, version: VersionView, *, help: bool = False, again: bool = False, receipt: str | None = None
+):
     return render_template(
         "kiosk/thanks.html",
         target=target,
         version=version,
         lang=current_language(),
-        again=request.args.get("again") == "1",
-        help=session.pop("help", False),
+        again=again,
+        help=help,
         languages=version.languages,
+        ledger=_ledger(target, THANKS_ENTRIES),
+        receipt_offer=ReceiptOfferForm() if RECEIPT_TEXTS in session else None,
+        receipt=receipt,
     )
+
+
+@bp.get("/s/<code>/gjort")
+def ledger(code: str):
+    """Show what the service did about what people said at the link's place, in plain words."""
+    target, version = _load(code)
+    if code != target.code:
+        return redirect(url_for(".ledger", code=target.code, lang=request.args.get("lang")))
+    return render_template(
+        "kiosk/ledger.html",
+        target=target,
+        lang=current_language(),
+        languages=version.languages,
+        ledger=_ledger(target, PAGE_ENTRIES),
+    )
+
+
+def _ledger(target: LinkTarget, limit: int) -> list[dict]:
+    lang = current_language()
+    return [public_json(entry, lang) for entry in latest_for_location(db.session, target.location_id, limit=limit)]
+
+
+# --- Receipt codes: offered on the thank-you page after free text ------------------------------------
+
+# The just-stored submission's free-text ids, in the signed session cookie (never a URL, log or table),
+# until a code is made or the person leaves the thank-you page.
+RECEIPT_TEXTS = "receipt_texts"
+_RECEIPT_PAGES = {"public.thanks", "public.make_receipt", "static"}
+
+
+def _offer_receipt(submission_id: uuid.UUID) -> None:
+    texts = texts_of(db.session, submission_id)
+    if texts:
+        session[RECEIPT_TEXTS] = [t.hex for t in texts]
+    else:
+        session.pop(RECEIPT_TEXTS, None)
+
+
+@bp.before_app_request
+def _forget_receipt_offer() -> None:
+    if RECEIPT_TEXTS in session and request.endpoint not in _RECEIPT_PAGES:
+        session.pop(RECEIPT_TEXTS)
+
+
+@bp.post("/s/<code>/takk")
+def make_receipt(code: str):
+    """Make a receipt code for the free text just given, and show it once."""
+    target, version = _load(code)
+    form = ReceiptOfferForm()
+    if not form.validate() or RECEIPT_TEXTS not in session:
+        # A stale page, or the code was made already (a reload of this post): the plain thank-you.
+        return _thanks(target, version)
+    ids = [uuid.UUID(hex=t) for t in session.pop(RECEIPT_TEXTS)]
+    # Only read so far; the write lock covers the insert alone (as in kiosk/submissions.py).
+    db.session.rollback()
+    begin_write(db.session)
+    try:
+        made = issue(db.session, ids)
+    except (NoFreeText, ReceiptTaken):
+        db.session.rollback()
+        return _thanks(target, version)
+    db.session.commit()
+    return _thanks(target, version, receipt=display(made))

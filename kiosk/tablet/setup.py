@@ -1,7 +1,8 @@
-"""What a paired tablet shows: its location's form, timings, opening hours and texts."""
+"""What a paired tablet shows: its location's form, timings, opening hours, texts and "Dette har vi gjort"."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -9,13 +10,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.api.serialize import link_json
+from kiosk.ledger import latest_for_location, public_json
 from kiosk.links import UnknownLink, resolve_link
 from kiosk.models import Device, Form, ShortLink
 from kiosk.moderation.crisis import crisis_phrases
 from kiosk.operations import create_link
 from kiosk.periods import local_today
 from kiosk.published import published_view
+from kiosk.receipts import LENGTH as RECEIPT_LENGTH
+from kiosk.shortcodes import ALPHABET
 from kiosk.tablet.texts import all_texts
+from kiosk.urls import receipt_address
+
+# Enough for the idle screen to turn through in a minute or so, and few enough to keep the configuration small.
+LEDGER_ENTRIES = 6
 
 
 class NoKioskForm(LookupError):
@@ -65,4 +73,14 @@ def kiosk_config(session: Session, device: Device, *, now: datetime, app_config:
         "texts": all_texts(),
         # Checked on the tablet, offline too: typed text that suggests danger shows where to get help.
         "crisis_phrases": crisis_phrases(),
+        # With the configuration, so the wall keeps showing them offline and after a restart.
+        "ledger": tablet_ledger(session, location.id, version.languages),
+        # The tablet makes receipt codes itself (it may be offline), from the same alphabet as the server.
+        "receipt": {"alphabet": ALPHABET, "length": RECEIPT_LENGTH, "address": receipt_address()},
     }
+
+
+def tablet_ledger(session: Session, location_id: int, languages: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    """Return {language: entries} of what the location's idle screen shows, its latest entries first."""
+    entries = latest_for_location(session, location_id, limit=LEDGER_ENTRIES)
+    return {lang: [public_json(entry, lang) for entry in entries] for lang in languages}

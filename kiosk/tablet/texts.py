@@ -47,11 +47,22 @@ TEXTS = {
     "pair_offline": _l("Nettbrettet er uten nett. Koble til nettet og prøv igjen."),
     "sleep_title": _l("Vi har stengt nå"),
     "sleep_body": _l("Kom gjerne tilbake når vi har åpent."),
+    "receipt_offer": _l("Vil du følge med på hva som skjer med det du skrev?"),
+    "receipt_offer_body": _l("Du får en kode. Ingen vet hvem som har den."),
+    "receipt_yes": _l("Ja, gi meg en kode"),
+    "receipt_no": _l("Nei takk"),
+    "receipt_title": _l("Koden din"),
+    "receipt_keep": _l("Skriv den ned eller ta bilde av den. Den forsvinner når skjermen starter på nytt."),
+    "receipt_where": _l("Gå hit og skriv koden, så ser du hva som skjer med det du skrev:"),
     "smiley_1": _l("Veldig dårlig"),
     "smiley_2": _l("Dårlig"),
     "smiley_3": _l("Sånn passe"),
     "smiley_4": _l("Bra"),
     "smiley_5": _l("Veldig bra"),
+    # "Dette har vi gjort" on the idle screen: what people said, and what the service did about it.
+    "ledger_title": _l("Dette har vi gjort"),
+    "ledger_heard": _l("Dere sa:"),
+    "ledger_reason": _l("Grunnen er:"),
 }
 
 

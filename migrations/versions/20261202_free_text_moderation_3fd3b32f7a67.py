@@ -105,6 +105,10 @@ def _move_texts_out() -> None:
 def upgrade() -> None:
     _tables()
     _move_texts_out()
+    if op.get_bind().dialect.name == "postgresql":
+        # The rows just moved leave deferred foreign-key checks queued, and PostgreSQL alters no table
+        # with checks pending in the same transaction: run them now.
+        op.execute("SET CONSTRAINTS ALL IMMEDIATE")
     with op.batch_alter_table("answer", table_kwargs=WITHOUT_ROWID) as batch:
         batch.drop_column("text")
 

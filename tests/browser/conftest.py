@@ -60,8 +60,8 @@ def server(app: Flask) -> Iterator[KioskServer]:
 def make_tablet(session: Session, server: KioskServer, make_link) -> Callable[..., Tablet]:
     """Return a factory: a location showing a form on its kiosk, and a tablet with a fresh pairing code."""
 
-    def make(drafts=None, **location_settings: Any) -> Tablet:
-        link = make_link(drafts)
+    def make(drafts=None, location_name: str = "Fyrlykta dagsenter", **location_settings: Any) -> Tablet:
+        link = make_link(drafts, location_name=location_name)
         location = session.get_one(Location, link.location_id)
         location.kiosk_form_id = link.form_id
         for name, value in location_settings.items():

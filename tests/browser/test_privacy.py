@@ -192,5 +192,5 @@ def test_nothing_is_kept_once_the_server_has_it(kiosk: Page, tablet: Tablet) -> 
     root = tablet.server.url
     assert cached["names"] == ["siifra-shell-2"]
     assert sorted(cached["urls"]) == sorted(
-        [f"{root}/kiosk/", *(f"{root}/static/kiosk/{name}" for name in ("crisis.js", "kiosk.css", "kiosk.js", "queue.js", "typed.js"))]
+        [f"{root}/kiosk/", *(f"{root}/static/kiosk/{name}" for name in ("crisis.js", "kiosk.css", "kiosk.js", "queue.js", "receipt.js", "typed.js"))]
     )

@@ -117,11 +117,15 @@ def compose() -> dict:
 
 
 def compose_environment(values: dict[str, str]) -> dict[str, str]:
-    """Return the app service's environment, with ${NAME...} filled in from values."""
+    """Return the app service's environment, with ${NAME...} filled in from values (or ${NAME:-default})."""
+
+    def fill(match: re.Match[str]) -> str:
+        name, default = match.group(1), match.group(2)
+        return values[name] if name in values or default is None else default
+
     env = {}
     for name, value in compose()["services"]["app"]["environment"].items():
-        value = re.sub(r"\$\{(\w+)[^}]*\}", lambda m: values[m.group(1)], str(value))
-        env[name] = value
+        env[name] = re.sub(r"\$\{(\w+)(?::-([^}]*))?[^}]*\}", fill, str(value))
     return env
 
 

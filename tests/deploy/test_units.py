@@ -82,3 +82,28 @@ def test_compose_trusts_only_its_gateway_and_publishes_on_this_machine_only():
     (network,) = spec["networks"]["default"]["ipam"]["config"]
     assert app["environment"]["SIIFRA_FORWARDED_ALLOW_IPS"] == network["gateway"]
     assert "SIIFRA_BASE_URL" in app["environment"]
+
+
+def test_one_scheduler_runs_like_the_app_servers():
+    unit = DEPLOY / "systemd/siifra-scheduler.service"
+    settings, app = dict(unit_settings(unit)), dict(unit_settings(APP_UNIT))
+    assert unit_command(unit)[1:] == ["--app", "kiosk", "scheduler"] and Path(unit_command(unit)[0]).name == "flask"
+    assert settings["Requires"] == "siifra-migrate.service" and "siifra-migrate.service" in settings["After"]
+    assert "@" not in unit.name  # one per deployment, never one per app server
+    assert unit_environment(unit) == {k: v for k, v in unit_environment(APP_UNIT, "8000").items() if k != "SIIFRA_BIND"}
+    shared = [
+        key for key, _value in unit_settings(APP_UNIT)
+        if key in ("User", "Group", "WorkingDirectory", "EnvironmentFile", "UMask", "StateDirectory", "StateDirectoryMode",
+                   "NoNewPrivileges", "LockPersonality", "SystemCallArchitectures", "CapabilityBoundingSet")
+        or key.startswith(("Protect", "Restrict", "Private"))
+    ]
+    assert len(shared) > 15 and {key: settings.get(key) for key in shared} == {key: app[key] for key in shared}
+
+
+def test_compose_runs_one_scheduler_from_the_app_image():
+    spec = compose()
+    app, scheduler = spec["services"]["app"], spec["services"]["scheduler"]
+    assert scheduler["build"] == app["build"]
+    assert scheduler["command"] == ["sh", "-c", "umask 0077 && exec flask --app kiosk scheduler"]
+    assert {k: v for k, v in app["environment"].items() if k in scheduler["environment"]} == scheduler["environment"]
+    assert "ports" not in scheduler and "deploy" not in scheduler  # nothing to reach, and never replicas

@@ -212,3 +212,48 @@ def test_the_development_server_logs_no_client(live_server, link, caplog):
         assert not TIME_OF_DAY.search(line), line
         for canary in CANARIES:
             assert canary not in line
+
+
+def test_receipt_codes_leave_nothing_but_their_hash(app, client, session, database_url, link, form_json, caplog):
+    """After a phone's and a tablet's receipt, and both codes checked, only keyed hashes hold anything of them."""
+    from kiosk.devices import create_device, format_pairing_code
+    from kiosk.models import Location
+
+    caplog.set_level(logging.DEBUG)
+    location = session.get(Location, link.location_id)
+    location.kiosk_form_id = link.form_id
+    _device, pairing = create_device(session, location, "Nettbrett", now=datetime.now(), minutes=15)
+    session.commit()
+    token = client.post("/api/v1/kiosk/pair", json={"code": format_pairing_code(pairing)}).get_json()["token"]
+    before = snapshot(database_url)
+    environ = {"REMOTE_ADDR": CLIENT_ADDR}
+
+    html = client.get(f"/s/{link.code}", headers=HEADERS, environ_base=environ).get_data(as_text=True)
+    q = {q["kind"]: q for q in form_json["form"]["questions"]}
+    data = {"csrf_token": csrf_token(html), "submission_key": submission_key(html), f"q{q['free_text']['id']}": "Mer kaffe"}
+    thanks = client.post(f"/s/{link.code}", data=data, headers=HEADERS, environ_base=environ, follow_redirects=True)
+    made = client.post(f"/s/{link.code}/takk", data={"csrf_token": csrf_token(thanks.get_data(as_text=True))},
+                       headers=HEADERS, environ_base=environ).get_data(as_text=True)
+    phone_code = re.search(r'id="receipt-code"[^>]*>([^<]+)<', made).group(1)
+    key = str(uuid.uuid4())
+    tablet = {**HEADERS, "Authorization": f"Bearer {token}"}
+    body = {"link": link.code, "answers": full_answers(form_json)}
+    assert client.post("/api/v1/submissions", json=body, headers={**tablet, "Idempotency-Key": key}).status_code == 201
+    tablet_code = "K7QXPM2HRT"
+    assert client.post("/api/v1/kiosk/receipts", json={"key": key, "code": tablet_code}, headers=tablet).status_code == 201
+    for code in (phone_code, tablet_code, "22222 33333"):
+        page = client.get("/kvittering", headers=HEADERS, environ_base=environ).get_data(as_text=True)
+        client.post("/kvittering", data={"csrf_token": csrf_token(page), "code": code}, headers=HEADERS, environ_base=environ)
+
+    added = added_rows(before, snapshot(database_url))
+    # The tablet's own row (staff data, with when it was paired) changes only in the day it was last seen.
+    added.pop("device", None)
+    assert set(added) == {"submission", "answer", "idempotency_key", "free_text", "receipt"}
+    assert len(added["receipt"]) == 2
+    forms = [phone_code, phone_code.replace(" ", ""), tablet_code, "K7QXP M2HRT", "2222233333"]
+    assert_nothing_identifying(added, forms)
+    lines = [record.getMessage() for record in caplog.records]
+    lines += [logging.Formatter("%(message)s").format(record) for record in caplog.records]
+    for line in lines:
+        for text in forms + CANARIES:
+            assert text not in line

@@ -2,6 +2,7 @@
 // optional. Nothing a person gave stays on screen, in history or in storage for the next person.
 import { suggestsCrisis } from './crisis.js';
 import * as outbox from './queue.js';
+import { grouped, makeCode } from './receipt.js';
 import * as typed from './typed.js';
 
 const ROOT = new URL('../../', import.meta.url);
@@ -13,6 +14,8 @@ const SPEECH = { nb: 'nb-NO', nn: 'nn-NO', en: 'en-GB' };
 const ONE_TAP = ['smiley', 'yes_no', 'single_choice', 'scale'];
 const OFFER_MS = 8000;
 const DONE_MS = 4000;
+// A receipt code stays long enough to write down by hand, unless the person taps "Ferdig".
+const RECEIPT_MS = 90000;
 const REFRESH_MS = 5 * 60000;
 // Typed text is what a passer-by could read, so it goes first. It is hidden after 15 s without a key
 // or a tap: a person thinking rarely pauses that long, one tap on the calm cover brings the text back,
@@ -235,7 +238,55 @@ function idle() {
     h('div', { class: faces ? 'faces' : `taps ${q.kind}${long(q, list) ? ' long' : ''}`, role: 'group', 'aria-labelledby': 'question' },
       list.map((c) => h('button', { type: 'button', class: faces ? 'face-btn' : 'choice', onclick: () => rate(q, c.value) },
         c.face && face(c.face), h('span', { 'data-say': '', text: c.label })))),
+    ledgerCard(),
   ]);
+}
+
+// --- "Dette har vi gjort" under the faces -------------------------------------------------------------
+// What people here said and what the service did about it, one entry at a time in easy-read words. The
+// entries come with the configuration, so the wall shows them offline too. Turning to the next one is
+// not a touch (the screen stays as it is), and it waits while an entry is read aloud or has keyboard focus.
+const LEDGER_MS = 10000;
+let ledgerAt = 0;
+
+const ledger = () => cfg?.ledger?.[lang] || cfg?.ledger?.nb || [];
+
+function ledgerCard() {
+  const list = ledger();
+  if (!list.length) return null;
+  ledgerAt %= list.length;
+  return h('section', { class: 'ledger', id: 'ledger', 'aria-labelledby': 'ledger-title' },
+    h('div', { class: 'ledger-head' },
+      h('h2', { id: 'ledger-title', text: t('ledger_title') }),
+      list.length > 1 && h('span', { class: 'ledger-dots', 'aria-hidden': 'true' }, list.map((_, i) => h('span', { class: i === ledgerAt ? 'on' : null }))),
+      'speechSynthesis' in window && h('button', { type: 'button', class: 'tool', onclick: () => speak(ledgerWords(list[ledgerAt])) }, t('read_aloud'))),
+    ledgerLines(list[ledgerAt]));
+}
+
+// The status in plain words, what was said, and what was done, or why it cannot be.
+function ledgerLines(item) {
+  const why = item.status === 'ikke_mulig' && item.reason;
+  return [
+    h('p', { class: `ledger-status ${item.status}`, text: item.status_words }),
+    h('p', { class: 'ledger-heard' }, h('strong', { text: t('ledger_heard') }), ' ', item.heard),
+    why ? h('p', { class: 'ledger-done' }, h('strong', { text: t('ledger_reason') }), ' ', item.reason)
+      : item.done && h('p', { class: 'ledger-done', text: item.done }),
+  ];
+}
+
+function ledgerWords(item) {
+  const why = item.status === 'ikke_mulig' && item.reason;
+  return [item.status_words, `${t('ledger_heard')} ${item.heard}`, why ? `${t('ledger_reason')} ${item.reason}` : item.done]
+    .filter(Boolean).map((part) => (/[.!?]$/.test(part) ? part : `${part}.`)).join(' ');
+}
+
+function turnLedger() {
+  const card = $('ledger');
+  if (screen !== 'idle' || !card || card.querySelector(':focus-visible')) return;
+  if ('speechSynthesis' in window && speechSynthesis.speaking) return;
+  ledgerAt += 1;
+  const next = ledgerCard();
+  if (next) card.replaceWith(next);
 }
 
 // One tap records the rating: the thanks comes first, storage follows without holding it up.
@@ -248,8 +299,8 @@ function rate(q, value) {
   if (more) keep(); else finalise();
 }
 
-function thanks(offer, help = false) {
-  redraw = () => thanks(offer, help);
+function thanks(offer, help = false, receiptKey = null) {
+  redraw = () => thanks(offer, help, receiptKey);
   show('thanks', [
     h('div', { class: 'mark', 'aria-hidden': 'true' }, check()),
     h('h1', { 'data-say': '', text: t('thanks') }),
@@ -259,10 +310,11 @@ function thanks(offer, help = false) {
       h('h2', { 'data-say': '', text: t('say_more') }),
       h('div', { class: 'actions' }, button('say_more_yes', 'primary', () => step(1)), button('say_more_no', '', reset)),
     ],
-    help && h('div', { class: 'actions' }, button('done', '', reset)),
+    receiptKey && receiptOffer(receiptKey),
+    help && !receiptKey && h('div', { class: 'actions' }, button('done', '', reset)),
   ]);
   // Time to read the numbers, or write them down: the screen then waits as long as a person mid-way.
-  timer = setTimeout(reset, help ? cfg.idle_reset_seconds * 1000 : offer ? OFFER_MS : DONE_MS);
+  timer = setTimeout(reset, help || receiptKey ? cfg.idle_reset_seconds * 1000 : offer ? OFFER_MS : DONE_MS);
 }
 
 // Where to get help, in plain words; shown when typed text suggests someone may be in danger.
@@ -286,8 +338,41 @@ function done() {
   const gave = person.entry && Object.keys(person.entry.answers).length;
   const help = gave && Object.values(person.entry.answers)
     .some((value) => typeof value === 'string' && suggestsCrisis(value, cfg.crisis_phrases));
+  const receiptKey = gave && cfg.receipt && wroteText(person.entry) ? person.entry.key : null;
   finalise();
-  if (gave) thanks(false, help); else idle();
+  if (gave) thanks(false, help, receiptKey); else idle();
+}
+
+// --- Receipt codes: offered on the thank-you screen after free text -----------------------------------
+
+const wroteText = (given) => Object.values(given.answers).some((value) => typeof value === 'string');
+
+function receiptOffer(key) {
+  return h('section', { class: 'receipt-offer', 'aria-labelledby': 'receipt-offer' },
+    h('h2', { id: 'receipt-offer', 'data-say': '', text: t('receipt_offer') }),
+    h('p', { 'data-say': '', text: t('receipt_offer_body') }),
+    h('div', { class: 'actions' }, button('receipt_yes', 'primary', () => receipt(key)), button('receipt_no', '', reset)));
+}
+
+// The code is made here and queued with the submission's key: it reaches the server once, online or later.
+function receipt(key) {
+  const code = makeCode(cfg.receipt.alphabet, cfg.receipt.length);
+  outbox.queueReceipt(key, code).then(() => outbox.flush(), warn);
+  showReceipt(code, performance.now() + Math.max(RECEIPT_MS, cfg.idle_reset_seconds * 1000));
+}
+
+// until: when the screen wipes itself; a change of language redraws it without moving that time.
+function showReceipt(code, until) {
+  redraw = () => showReceipt(code, until);
+  show('receipt', [
+    h('h1', { 'data-say': '', text: t('receipt_title') }),
+    h('p', { class: 'receipt-code', id: 'receipt-code', lang: 'zxx', text: grouped(code) }),
+    h('p', { class: 'lead', 'data-say': '', text: t('receipt_keep') }),
+    h('p', { 'data-say': '', text: t('receipt_where') }),
+    h('p', { class: 'receipt-address', text: cfg.receipt.address }),
+    h('div', { class: 'actions' }, button('done', 'primary', reset)),
+  ]);
+  timer = setTimeout(reset, Math.max(0, until - performance.now()));
 }
 
 function step(i, as = 'step') {
@@ -450,7 +535,10 @@ function uncover() {
 }
 
 function readAloud() {
-  const text = [...(app.hidden ? $('cover') : app).querySelectorAll('[data-say]')].map((el) => el.textContent.trim()).filter(Boolean).join('. ');
+  speak([...(app.hidden ? $('cover') : app).querySelectorAll('[data-say]')].map((el) => el.textContent.trim()).filter(Boolean).join('. '));
+}
+
+function speak(text) {
   speechSynthesis.cancel();
   const utterance = new SpeechSynthesisUtterance(text);
   utterance.lang = SPEECH[lang] || SPEECH.nb;
@@ -570,7 +658,7 @@ async function loadConfig() {
   cfg = JSON.parse(text);
   warmUp();
   chrome();
-  if (screen !== 'thanks' && !person?.entry) idle();
+  if (!['thanks', 'receipt'].includes(screen) && !person?.entry) idle();
 }
 
 function offlineNow() {
@@ -632,6 +720,7 @@ function boot() {
   addEventListener('pageshow', (event) => { if (event.persisted) reset(); });
   setInterval(tick, 500);
   setInterval(refresh, 30000);
+  setInterval(turnLedger, LEDGER_MS);
   if (document.readyState === 'complete') registerWorker(); else addEventListener('load', registerWorker);
   addEventListener('hashchange', pairFromAddress);
   chrome();

@@ -2,6 +2,8 @@
 // has acknowledged it. An entry's body is written once, just before its first send, and never
 // changes afterwards, so that a retry is always the same request and is stored exactly once.
 // No time is stored here: backoff state and tap times live in memory only.
+// A receipt code a person asked for waits here too (kind 'receipt'), until the server has its hash;
+// it goes after the submission it belongs to, under that submission's key.
 
 const STORE = 'outbox';
 const MAX_WAIT = 60000;
@@ -54,6 +56,10 @@ export const remove = (key) => run('readwrite', (store) => store.delete(key));
 const all = () => run('readonly', (store, done) => { const r = store.getAll(); r.onsuccess = () => done(r.result); });
 
 // Finalise entries a page left open (a reload or a restart mid-way), except the one in use.
+export const queueReceipt = (submission, code) => save({ key: crypto.randomUUID(), kind: 'receipt', submission, code, done: true });
+const isReceipt = (entry) => entry.kind === 'receipt';
+const answersIn = (list) => list.filter((e) => e.done && !isReceipt(e)).length;
+
 export const finaliseStale = (inUse) => change((e) => !e.done && !inUse(e.key), (e) => { e.done = true; });
 
 // Mark entries as part of a burst of taps, unless they have been sent already.
@@ -72,7 +78,7 @@ async function freeze(key) {
 export function flush(retry = false) {
   if (retry) { failures = 0; clearTimeout(timer); timer = 0; }
   if (busy) { again = true; return; }
-  if (timer || !token) { all().then((list) => hooks.changed(list.filter((e) => e.done).length), () => {}); return; }
+  if (timer || !token) { all().then((list) => hooks.changed(answersIn(list)), () => {}); return; }
   busy = true;
   sendAll().catch((error) => console.warn('Si ifra: outbox', error)).finally(() => { busy = false; });
 }
@@ -80,16 +86,20 @@ export function flush(retry = false) {
 async function sendAll() {
   do {
     again = false;
-    const ready = (await all()).filter((e) => e.done);
-    hooks.changed(ready.length);
-    for (const [index, entry] of ready.entries()) {
-      const outcome = await send(entry);
+    const stored = await all();
+    // Answers first, receipts after: a receipt names a submission the server must have already.
+    const ready = stored.filter((e) => e.done).sort((a, b) => isReceipt(a) - isReceipt(b));
+    let left = answersIn(stored);
+    hooks.changed(left);
+    for (const entry of ready) {
+      if (isReceipt(entry) && (await all()).some((e) => e.key === entry.submission)) continue;
+      const outcome = await (isReceipt(entry) ? sendReceipt(entry) : send(entry));
       if (outcome === 'unpaired') { token = null; hooks.unpaired(); return; }
       if (outcome === 'redate') { await redate(entry); again = true; continue; }
       if (typeof outcome === 'number') { later(outcome); return; }
       await remove(entry.key);
       failures = 0;
-      hooks.changed(ready.length - index - 1);
+      if (!isReceipt(entry)) { left -= 1; hooks.changed(left); }
     }
   } while (again);
 }
@@ -97,8 +107,10 @@ async function sendAll() {
 // The server refused the day (a tablet clock set wrong): nothing was stored, so the answers go again
 // under a new key without a day, and the server counts them for today.
 async function redate(entry) {
+  const key = crypto.randomUUID();
   await remove(entry.key);
-  await save({ ...entry, key: crypto.randomUUID(), day: null, body: null });
+  await save({ ...entry, key, day: null, body: null });
+  await change((e) => isReceipt(e) && e.submission === entry.key, (e) => { e.submission = key; });
 }
 
 function later(retryAfter) {
@@ -113,18 +125,8 @@ function later(retryAfter) {
 async function send(entry) {
   const body = await freeze(entry.key);
   if (!body) return 'ok';
-  let response;
-  try {
-    response = await fetch(new URL('submissions', hooks.api), {
-      method: 'POST',
-      cache: 'no-store',
-      credentials: 'omit',
-      headers: { Authorization: `Bearer ${token}`, 'Idempotency-Key': entry.key, 'Content-Type': 'application/json' },
-      body,
-    });
-  } catch {
-    return 0;
-  }
+  const response = await post('submissions', body, { 'Idempotency-Key': entry.key });
+  if (typeof response === 'number') return response;
   if (response.ok) return 'ok';
   if (response.status === 401) return 'unpaired';
   if (response.status === 400 && entry.day) {
@@ -137,4 +139,33 @@ async function send(entry) {
   // A refusal that no retry can fix (an old form, a day too long ago): keep nothing, say why here only.
   console.warn('Si ifra: the server refused an answer for good:', response.status);
   return 'ok';
+}
+
+// The same request every time: the server stores the code's hash once, and a repeat changes nothing.
+async function sendReceipt(entry) {
+  const response = await post('kiosk/receipts', JSON.stringify({ key: entry.submission, code: entry.code }));
+  if (typeof response === 'number') return response;
+  if (response.ok) return 'ok';
+  if (response.status === 401) return 'unpaired';
+  if (response.status === 408 || response.status === 429 || response.status >= 500) {
+    return (Number.parseInt(response.headers.get('Retry-After'), 10) || 0) * 1000;
+  }
+  // The answer was refused for good, or its text already has a code: this one can never be attached.
+  console.warn('Si ifra: the server refused a receipt code for good:', response.status);
+  return 'ok';
+}
+
+// Return the response, or 0 when the network failed (retry with backoff).
+async function post(path, body, headers = {}) {
+  try {
+    return await fetch(new URL(path, hooks.api), {
+      method: 'POST',
+      cache: 'no-store',
+      credentials: 'omit',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...headers },
+      body,
+    });
+  } catch {
+    return 0;
+  }
 }

@@ -3,7 +3,7 @@
 const CACHE = 'siifra-shell-2';
 const ROOT = new URL('../', self.registration.scope);
 const PAGE = new URL('kiosk/', ROOT).href;
-const SHELL = [PAGE, ...['kiosk.css', 'kiosk.js', 'queue.js', 'typed.js', 'crisis.js'].map((name) => new URL(`static/kiosk/${name}`, ROOT).href)];
+const SHELL = [PAGE, ...['kiosk.css', 'kiosk.js', 'queue.js', 'typed.js', 'crisis.js', 'receipt.js'].map((name) => new URL(`static/kiosk/${name}`, ROOT).href)];
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
