@@ -30,7 +30,7 @@ ROWS = {
     "app": {"submission": 1, "answer": 6, "idempotency_key": 1, "free_text": 1},
     "minimal": {"submission": 1, "answer": 7, "idempotency_key": 1},
 }
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 
 
 @dataclass
@@ -69,8 +69,8 @@ def _stamp(kind: str, size: int, today: date) -> str:
     return f"{kind}-{size}-{today.isoformat()}-v{CACHE_VERSION}"
 
 
-def sqlite_templates(cache: Path, sizes: list[int], today: date) -> Templates:
-    """Make (or reuse from cache) the SQLite templates of each size for kiosk's schema and the minimal floor."""
+def sqlite_templates(cache: Path, sizes: list[int], today: date, kinds: tuple[str, ...] = ("app", "minimal")) -> Templates:
+    """Make (or reuse from cache) the SQLite templates of each size for kiosk's schema and the minimal floor (or kinds)."""
     base = cache / f"{_stamp('setup', 0, today)}.sqlite3"
     plan_file = base.with_suffix(".json")
     if not plan_file.exists():
@@ -86,6 +86,8 @@ def sqlite_templates(cache: Path, sizes: list[int], today: date) -> Templates:
         app = cache / f"{_stamp('app', size, today)}.sqlite3"
         minimal = cache / f"{_stamp('minimal', size, today)}.sqlite3"
         for kind, path in (("app", app), ("minimal", minimal)):
+            if kind not in kinds:
+                continue
             done = path.with_suffix(".done")
             if not done.exists():
                 started = time.monotonic()

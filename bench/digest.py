@@ -1,0 +1,465 @@
+"""Time council digests at N stored submissions, next to the bare GROUP BY that gives the same figures.
+
+    python bench/digest.py --tmpdir /var/tmp --cache /var/tmp/siifra-bench-cache [--preload 1000000] [--postgres]
+
+On a copy of the template database (bench/runs.py; builds write), through kiosk's own functions:
+
+1. the first full count of a year of per-period counts (count_recent on a database without any, as on an
+   older installation's first night), once;
+2. the nightly recount (count_recent again, counts present), median of 3;
+3. building one weekly digest for a council of 3 of the 8 places for the last whole ISO week, median of 5
+   (the digest and its rows are deleted between builds, since building again returns the stored one; being the
+   council's first, it carries up to 12 weeks of released text), and
+   rendering it as text, HTML and PDF (where kiosk.digests.render has them), median of 5 (of 3 for the PDF);
+4. the trends page's trend for one place over 52 weeks (kiosk.reporting.trends.trends), median of 5.
+
+The floors, in the same run: bench/week_sql.py's bare SQL over the raw answers for the span and places each
+operation reads (1 cold run, then the median of 5 warm), and a bare GROUP BY over answer_tally for one
+place's 52 weeks. Wall and CPU time are medians; CPU is this process's (SQLite runs inside it), and on
+PostgreSQL this process's plus its backend's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+import pgcluster  # noqa: E402
+import preload  # noqa: E402
+import runs  # noqa: E402
+import week_sql  # noqa: E402
+
+DOC = HERE.parent / "docs" / "benchmarks.md"
+START, END = "<!-- bench:digest:start -->", "<!-- bench:digest:end -->"
+BACKDATE_DAYS = 30  # kiosk's MAX_BACKDATE_DAYS
+RECOUNTS, BUILDS, READS, PDFS = 3, 5, 5, 3
+TALLY_QUERY = """
+SELECT period, question_id, value, sum(count) AS answers
+  FROM answer_tally
+ WHERE location_id = {place} AND period >= {first} AND period <= {last} AND value >= 0
+ GROUP BY period, question_id, value
+ ORDER BY period, question_id, value
+"""
+
+
+@dataclass
+class Row:
+    """One timed operation: its median wall and CPU seconds, how many runs, and the floor it is set against."""
+
+    operation: str
+    database: str
+    runs: int
+    wall: float
+    cpu: float
+    floor: str = ""  # the key of its floor in the same database; "" for a floor itself or for rendering
+    cold: float | None = None  # a floor's first run on a cold cache
+
+
+@dataclass(frozen=True)
+class Spans:
+    """The days and places each operation reads."""
+
+    today: date
+    places: list[int]  # the council's 3 locations
+    everywhere: list[int]  # all 8
+    earliest: date  # the first day with submissions
+    week: tuple[date, date]  # the last whole ISO week
+    weeks: tuple[date, date]  # the trends page's 52 closed weeks
+    recent: tuple[date, date]  # what the nightly recount counts again
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Time the operations and their floors; print the table (and with --markdown write it into the docs)."""
+    args = _arguments(argv)
+    today = datetime.now(ZoneInfo("Europe/Oslo")).date()
+    load = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="siifra-digest-", dir=args.tmpdir) as tmp, contextlib.ExitStack() as stack:
+        cache = Path(args.cache).resolve()
+        cache.mkdir(parents=True, exist_ok=True)
+        os.environ["SIIFRA_INSTANCE_PATH"] = str(Path(tmp) / "instance")
+        templates = runs.sqlite_templates(cache, [args.preload], today, kinds=("app",))
+        spans = _spans(templates.plan, today)
+        copy = Path(tmp) / "digest.sqlite3"
+        shutil.copyfile(templates.app[args.preload], copy)
+        rows = measure(f"sqlite:///{copy}", "SQLite", spans)
+        rows += sqlite_floors(copy, spans)
+        pg_version = ""
+        if args.postgres:
+            pg = stack.enter_context(pgcluster.cluster(cache / "pg", args.pg_port))
+            runs.postgres_templates(templates, pg, [0, args.preload], today)
+            pg.copy(templates.pg[args.preload], "siifra_digest")
+            url = pg.url("siifra_digest")
+            rows += measure(url, "PostgreSQL", spans, postgres=True)
+            rows += postgres_floors(pg, "siifra_digest", spans)
+            pg.drop("siifra_digest")
+            pg_version = pg.version()
+    text = render(rows, size=args.preload, spans=spans, pg_version=pg_version, load=load, after=os.getloadavg(),
+                  note=args.note)
+    print(text)
+    if args.markdown:
+        body = DOC.read_text(encoding="utf-8")
+        if START in body and END in body:
+            before, rest = body.split(START, 1)
+            body = before + START + "\n" + text + "\n" + END + rest.split(END, 1)[1]
+        else:
+            body = body.rstrip("\n") + f"\n\n## Council digests at a million submissions\n\n{START}\n{text}\n{END}\n"
+        DOC.write_text(body, encoding="utf-8")
+    return 0
+
+
+def _spans(plan: Any, today: date) -> Spans:
+    from kiosk.digests.periods import week_of
+    from kiosk.reporting.trends import closed_weeks
+
+    last_week = week_of(week_of(today).first_day - timedelta(days=1))
+    first = today - timedelta(days=preload.DAYS - 1)  # the preload's first day (every day has submissions)
+    return Spans(
+        today=today,
+        places=[place[0] for place in plan.places[:3]],
+        everywhere=[place[0] for place in plan.places],
+        earliest=first,
+        week=(last_week.first_day, last_week.last_day),
+        weeks=closed_weeks(today),
+        recent=(max(first, today - timedelta(days=BACKDATE_DAYS + 6)), today),
+    )
+
+
+@contextlib.contextmanager
+def _app(url: str, postgres: bool) -> Iterator[Any]:
+    """Yield kiosk's app on url, in an app context (on PostgreSQL with one pooled connection: one backend)."""
+    from kiosk import create_app, database
+    from kiosk.extensions import db
+
+    config: dict[str, Any] = {"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url}
+    if postgres:
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(url, 5000) | {"pool_size": 1, "max_overflow": 0}
+    app = create_app(config)
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _clock(postgres: bool) -> Callable[[], float]:
+    """Return a CPU clock: this process's, plus (on PostgreSQL) its one backend's."""
+    if not postgres:
+        return time.process_time
+    from sqlalchemy import text
+
+    from kiosk.extensions import db
+
+    pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    db.session.commit()
+    backend = week_sql._cpu_of(pid)
+    return lambda: time.process_time() + backend()
+
+
+def _timed(run: Callable[[], Any], times: int, cpu: Callable[[], float]) -> tuple[float, float, Any]:
+    """Run times times; return the median wall and CPU seconds, and the last run's result."""
+    walls, used, result = [], [], None
+    for _ in range(times):
+        started, busy = time.perf_counter(), cpu()
+        result = run()
+        walls.append(time.perf_counter() - started)
+        used.append(cpu() - busy)
+    return statistics.median(walls), statistics.median(used), result
+
+
+def measure(url: str, database: str, spans: Spans, *, postgres: bool = False) -> list[Row]:
+    """Time the first count, the recount, a weekly digest's build and render, and a trend, through kiosk."""
+    with _app(url, postgres):
+        cpu = _clock(postgres)
+        rows = _counts(database, spans, cpu)
+        rows += _digest(database, spans, cpu)
+        rows += _trend(database, spans, cpu)
+    return rows
+
+
+def _counts(database: str, spans: Spans, cpu: Callable[[], float]) -> list[Row]:
+    from kiosk.database import begin_write
+    from kiosk.extensions import db
+    from kiosk.reporting.tallies import count_recent
+
+    def count() -> tuple[date, date] | None:
+        begin_write(db.session)
+        counted = count_recent(db.session, spans.today, BACKDATE_DAYS)
+        db.session.commit()
+        return counted
+
+    first_wall, first_cpu, counted = _timed(count, 1, cpu)
+    if counted != (spans.earliest, spans.today):
+        raise RuntimeError(f"the first count covered {counted}, not the whole year")
+    wall, used, counted = _timed(count, RECOUNTS, cpu)
+    if counted != spans.recent:
+        raise RuntimeError(f"the recount covered {counted}, not {spans.recent}")
+    _check_counts(db.session, spans)
+    return [
+        Row("first full count (count_recent, no counts yet)", database, 1, first_wall, first_cpu, "raw, year, 8 places"),
+        Row("nightly recount (count_recent)", database, RECOUNTS, wall, used, "raw, recount's days, 8 places"),
+    ]
+
+
+def _digest(database: str, spans: Spans, cpu: Callable[[], float]) -> list[Row]:
+    from sqlalchemy import delete
+
+    from kiosk.councils import CouncilSettings, create_council
+    from kiosk.database import begin_write
+    from kiosk.digests import render as rendering
+    from kiosk.digests.build import build
+    from kiosk.digests.periods import week_of
+    from kiosk.extensions import db
+    from kiosk.models import Digest, DigestDelivery, DigestStatus, DigestText
+
+    session = db.session
+    now = datetime.now(UTC)
+    begin_write(session)
+    council = create_council(session, CouncilSettings("Benkerådet", spans.places, k=5), now=now)
+    session.commit()
+    period = week_of(spans.week[0])
+    walls, used = [], []
+    for number in range(BUILDS):
+        started, busy = time.perf_counter(), cpu()
+        begin_write(session)
+        built = build(session, council, period, now=now)
+        session.commit()
+        walls.append(time.perf_counter() - started)
+        used.append(cpu() - busy)
+        digest = built.digest
+        if not built.new or digest is None or digest.status is not DigestStatus.READY:
+            raise RuntimeError(f"the digest was not built: {built}")
+        if number < BUILDS - 1:  # building again would return the stored digest: delete it (not timed)
+            session.rollback()  # reading the digest's status began a read transaction
+            begin_write(session)
+            for model in (DigestText, DigestDelivery):
+                session.execute(delete(model).where(model.digest_id == digest.id))
+            session.execute(delete(Digest).where(Digest.id == digest.id))
+            session.commit()
+    texts = len((digest.snapshot or {}).get("text_ids", []))
+    label = f"weekly digest build ({period.label}, 3 places, k=5; a new council's first: {texts:,} texts)"
+    rows = [Row(label, database, BUILDS, statistics.median(walls),
+                statistics.median(used), "raw, 1 week, 3 places")]
+    renders: dict[str, Callable[[], Any]] = {"render_text": lambda: rendering.render_text(digest)}
+    if hasattr(rendering, "render_html"):  # the staff page, the e-mail and the PDF's HTML
+        for mode in getattr(rendering, "MODES", ()):
+            renders[f"render_html, {mode}"] = lambda mode=mode: rendering.render_html(digest, mode=mode)
+    if hasattr(rendering, "render_pdf"):
+        renders["render_pdf"] = lambda: rendering.render_pdf(digest)
+    for name, run in renders.items():
+        times = PDFS if name == "render_pdf" else READS
+        wall, spent, out = _timed(run, times, cpu)
+        if not out:
+            raise RuntimeError(f"{name} gave nothing")
+        rows.append(Row(f"digest {name}", database, times, wall, spent))
+    session.rollback()
+    return rows
+
+
+def _trend(database: str, spans: Spans, cpu: Callable[[], float]) -> list[Row]:
+    from kiosk.extensions import db
+    from kiosk.reporting.suppression import DEFAULT_K
+    from kiosk.reporting.trends import trends
+
+    wall, used, lines = _timed(lambda: trends(db.session, spans.places[0], today=spans.today, k=DEFAULT_K), READS, cpu)
+    db.session.rollback()
+    if not lines or not any(p.mean is not None for line in lines for p in line.points):
+        raise RuntimeError("the trend has no weeks")
+    return [Row("trend, one place, 52 weeks (reporting.trends.trends)", database, READS, wall, used,
+                "answer_tally, 52 weeks, 1 place")]
+
+
+def _check_counts(session: Any, spans: Spans) -> None:
+    """Raise unless the counts of the last week at the 3 places are what the bare SQL counts from the answers."""
+    from sqlalchemy import func, select
+
+    from kiosk.models import AnswerTally
+
+    counted = Counter({
+        (question, value): int(count)
+        for question, value, count in session.execute(
+            select(AnswerTally.question_id, AnswerTally.value, func.sum(AnswerTally.count))
+            .where(AnswerTally.period >= spans.week[0], AnswerTally.period <= spans.week[1],
+                   AnswerTally.location_id.in_(spans.places), AnswerTally.value >= 0)
+            .group_by(AnswerTally.question_id, AnswerTally.value)
+        )
+    })
+    session.rollback()
+    url = session.get_bind().url
+    raw: Counter[tuple[int, int]] = Counter()
+    for question, number, option, count in _raw_rows(url, spans.week, spans.places):
+        raw[(question, option if option is not None else number)] += count
+    if +raw != +counted:
+        raise RuntimeError("the per-period counts differ from the answers")
+
+
+def _raw_rows(url: Any, span: tuple[date, date], places: list[int]) -> list[tuple[Any, ...]]:
+    from kiosk.ids import id_range
+
+    low, high = id_range(*span)
+    where = ", ".join(map(str, places))
+    if url.get_backend_name() == "sqlite":
+        sql = week_sql.QUERY.format(join="CROSS JOIN", low=":low", high=":high", places=where)
+        with contextlib.closing(sqlite3.connect(url.database)) as conn:
+            return conn.execute(sql, {"low": low.bytes, "high": high.bytes}).fetchall()
+    import psycopg
+
+    sql = week_sql.QUERY.format(join="JOIN", low="%(low)s", high="%(high)s", places=where)
+    dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn) as conn:
+        return [tuple(row) for row in conn.execute(sql, {"low": low, "high": high}).fetchall()]
+
+
+def _floor_spans(spans: Spans) -> dict[str, tuple[tuple[date, date], list[int]]]:
+    return {
+        "raw, year, 8 places": ((spans.earliest, spans.today), spans.everywhere),
+        "raw, recount's days, 8 places": (spans.recent, spans.everywhere),
+        "raw, 1 week, 3 places": (spans.week, spans.places),
+        "raw, build's recount days, 8 places": ((spans.week[0] - timedelta(days=6), spans.week[1]), spans.everywhere),
+        "raw, 52 weeks, 3 places": (spans.weeks, spans.places),
+    }
+
+
+def _tally_sql(spans: Spans, first: str, last: str) -> str:
+    return TALLY_QUERY.format(place=spans.places[0], first=first, last=last)
+
+
+def sqlite_floors(path: Path, spans: Spans) -> list[Row]:
+    """Time the bare SQL on the SQLite copy: week_sql's query (submissions first) and the tally GROUP BY."""
+    rows = []
+    for name, ((first, last), places) in _floor_spans(spans).items():
+        r = week_sql._sqlite(path, first, last, places, "CROSS JOIN")
+        rows.append(Row(name, "SQLite", week_sql.WARM_RUNS, r["warm"], r["cpu"], cold=r["cold"]))
+    sql = _tally_sql(spans, ":first", ":last")
+    params = {"first": spans.weeks[0].isoformat(), "last": spans.weeks[1].isoformat()}
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        r = week_sql._timed(lambda: conn.execute(sql, params).fetchall(), lambda: week_sql._drop_cache(path),
+                            time.process_time)
+    if not r["rows"]:
+        raise RuntimeError("answer_tally has nothing for the trend's weeks")
+    rows.append(Row("answer_tally, 52 weeks, 1 place", "SQLite", week_sql.WARM_RUNS, r["warm"], r["cpu"], cold=r["cold"]))
+    return rows
+
+
+def postgres_floors(pg: pgcluster.Cluster, database: str, spans: Spans) -> list[Row]:
+    """Time the bare SQL on the PostgreSQL copy (week_sql restarts the server for each cold run)."""
+    import psycopg
+
+    rows = []
+    for name, ((first, last), places) in _floor_spans(spans).items():
+        r = week_sql._postgres(pg, database, first, last, places)
+        rows.append(Row(name, "PostgreSQL", week_sql.WARM_RUNS, r["warm"], r["cpu"], cold=r["cold"]))
+    sql = _tally_sql(spans, "%(first)s", "%(last)s")
+    params = {"first": spans.weeks[0], "last": spans.weeks[1]}
+    with psycopg.connect(pg.url(database, driver="")) as conn:
+        backend = week_sql._cpu_of(conn.info.backend_pid)
+        r = week_sql._timed(lambda: [tuple(row) for row in conn.execute(sql, params).fetchall()], lambda: None, backend)
+    rows.append(Row("answer_tally, 52 weeks, 1 place", "PostgreSQL", week_sql.WARM_RUNS, r["warm"], r["cpu"],
+                    cold=r["cold"]))
+    return rows
+
+
+def _ms(seconds: float) -> str:
+    if seconds >= 0.0095:
+        return f"{seconds * 1000:,.0f} ms"
+    return f"{seconds * 1000:.1f} ms" if seconds >= 0.00095 else f"{seconds * 1000:.2f} ms"
+
+
+def _machine() -> str:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), "unknown CPU")
+    memory = subprocess.run(["free", "-g"], capture_output=True, text=True, check=False).stdout.split("\n")[1].split()[1]
+    return f"{os.cpu_count()} cores (`nproc`), {model}, {memory} GB of memory (`free -g`)"
+
+
+def render(
+    rows: list[Row], *, size: int, spans: Spans, pg_version: str, load: tuple[float, ...], after: tuple[float, ...],
+    note: str,
+) -> str:
+    """Return the figures as Markdown: kiosk's operations with their ratio to their floor, then the floors."""
+    floors = {(r.database, r.operation): r for r in rows if r.cold is not None}
+    lines = [
+        f"Measured on {spans.today.isoformat()} at {size:,} stored submissions over a year at 8 places; the council "
+        f"follows locations {spans.places}, the trend is location {spans.places[0]}'s. SQLite {sqlite3.sqlite_version}"
+        + (f", PostgreSQL {pg_version}" if pg_version else "") + f". Machine: {_machine()}; load average "
+        f"{load[0]:.1f} before and {after[0]:.1f} after" + (f"; {note}" if note else "") + ".",
+        "",
+        "| operation | database | runs | median wall | median CPU | floor | floor's wall (CPU) | × floor, wall | × floor, CPU |",
+        "|---|---|---:|---:|---:|---|---:|---:|---:|",
+    ]
+    for r in rows:
+        if r.cold is not None:
+            continue
+        floor = floors.get((r.database, r.floor))
+        if floor:
+            against = f"{_ms(floor.wall)} ({_ms(floor.cpu)}) | **{r.wall / floor.wall:.1f}×** | {r.cpu / floor.cpu:.1f}×"
+        else:
+            against = "– | – | –"
+        lines.append(f"| {r.operation} | {r.database} | {r.runs} | **{_ms(r.wall)}** | {_ms(r.cpu)} | {r.floor or '–'} "
+                     f"| {against} |")
+    lines += [
+        "",
+        "The floors, bare SQL through sqlite3 / psycopg (median of 5 warm runs, after one cold):",
+        "",
+        "| floor | database | cold (first run) | median wall | median CPU |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for r in rows:
+        if r.cold is not None:
+            lines.append(f"| {r.operation} | {r.database} | {_ms(r.cold)} | **{_ms(r.wall)}** | {_ms(r.cpu)} |")
+    lines += [
+        "",
+        f"Spans: the year is {spans.earliest} – {spans.today}; the recount's days {spans.recent[0]} – {spans.recent[1]} "
+        f"(MAX_BACKDATE_DAYS {BACKDATE_DAYS} + 6); the week {spans.week[0]} – {spans.week[1]}; the 52 weeks "
+        f"{spans.weeks[0]} – {spans.weeks[1]}. \"raw\" is bench/week_sql.py's query (on SQLite with CROSS JOIN, "
+        "submissions first) over those days and places; it groups by question and value only, where kiosk's count "
+        "also groups by day and place and writes the rows. The tally floor:",
+        "",
+        "```sql",
+        _tally_sql(spans, ":first", ":last").strip(),
+        "```",
+        "",
+        "The council is new, so its first digest carries the released text of up to 12 weeks (CARRY_WEEKS) that no "
+        "digest of it has shown; a weekly digest after that carries about one week's. "
+        "A build counts its week again (and the 6 days before, at every place: the floor \"raw, build's recount days, 8 "
+        "places\" is the reading part of that) and reads the counts, the free text, the ledger and the "
+        "week before; it is timed from the claim to the commit, without the deletes between builds. CPU time is this "
+        "process's (SQLite runs in it); on PostgreSQL this process's plus its backend's, without parallel workers. "
+        "Wall times depend on the machine's load; on a busy machine the CPU ratio is the steadier one.",
+    ]
+    return "\n".join(lines)
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--preload", type=int, default=1_000_000, help="stored submissions (1000000)")
+    parser.add_argument("--cache", required=True, help="where bench/runs.py keeps (or will keep) its templates")
+    parser.add_argument("--postgres", action="store_true", help="also on PostgreSQL")
+    parser.add_argument("--pg-port", type=int, default=54361)
+    parser.add_argument("--tmpdir", help="a temporary folder on a real disk")
+    parser.add_argument("--note", default="", help="said after the load average, e.g. what else ran on the machine")
+    parser.add_argument("--markdown", action="store_true", help="write the results into docs/benchmarks.md")
+    return parser.parse_args(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
