@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -89,8 +89,10 @@ def build(
     else:
         digest.snapshot = snapshot
         digest.status = DigestStatus.READY
-        for text_id in snapshot["text_ids"]:
-            session.add(DigestText(digest_id=digest.id, free_text_id=uuid.UUID(hex=text_id)))
+        # Every text the digest counted, shown or not (a receipt says it was in the report), in one statement.
+        rows = [{"digest_id": digest.id, "free_text_id": uuid.UUID(hex=t)} for t in snapshot["text_ids"]]
+        if rows:
+            session.execute(insert(DigestText), rows)
         queue_deliveries(session, digest, now=now)
     digest.built_at = db_time(now)
     session.flush()

@@ -100,6 +100,11 @@ def texts(theme: Mapping[str, Any], *, without_quotes: bool = False) -> list[str
     return sorted(text for text in theme.get("texts") or [] if text not in quoted)
 
 
+def more_texts(theme: Mapping[str, Any]) -> int:
+    """Return how many of a theme's texts the digest counts but does not print (a theme shows a sample)."""
+    return max(0, int(theme.get("count") or 0) - len(theme.get("texts") or []))
+
+
 def mean_shown(question: Mapping[str, Any]) -> bool:
     """Return True when the question's mean means something and may be shown."""
     return question.get("mean") is not None and question.get("kind") in MEAN_KINDS

@@ -7,6 +7,7 @@ that digest's period (for up to CARRY_WEEKS weeks back), and says where it came 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,9 @@ from kiosk.moderation.normalise import normalise
 
 CARRY_WEEKS = 12
 QUOTES_PER_THEME = 3
+# A council reads a digest at a meeting, often printed: each theme shows at most this many texts, a
+# sample that does not depend on when they came (see _sample); the count says how many there were.
+TEXTS_PER_THEME = 40
 _WORD = re.compile(r"\w+")
 
 
@@ -117,10 +121,22 @@ def theme_groups(
                 "count": len(members),
                 "change": len(members) - before if earlier else None,
                 "quotes": [t.text for t in members if t.quote][:QUOTES_PER_THEME],
-                "texts": [t.text for t in members],
+                "texts": [t.text for t in _sample(members, TEXTS_PER_THEME)],
             }
         )
     return groups
+
+
+def _sample(members: Sequence[Text], size: int) -> list[Text]:
+    """Return up to size texts: quotes first, then an even spread picked by a hash of each id.
+
+    The ids are random within their period, so their hash order says nothing about when a text came and
+    favours no place; the same texts give the same sample when the digest is rendered again.
+    """
+    if len(members) <= size:
+        return list(members)
+    ranked = sorted(members, key=lambda t: (not t.quote, hashlib.blake2b(t.id.bytes, digest_size=8).digest()))
+    return ranked[:size]
 
 
 def _belongs(found: list[Theme], theme: Theme | None) -> bool:

@@ -203,3 +203,22 @@ def test_retention_deletes_old_digests_and_counts_with_their_answers(app, client
     assert session.scalars(select(SubmissionTally.period).where(SubmissionTally.period < date(2024, 11, 24))).all() == []
     assert session.scalars(select(AnswerTally.period).where(AnswerTally.period < date(2024, 11, 24))).all() == []
     assert session.scalars(select(SubmissionTally)).all()  # this year's counts stay
+
+
+def test_a_theme_prints_a_stable_sample_of_its_texts_and_counts_them_all():
+    import uuid
+
+    from kiosk.digests import shown, texts
+    from kiosk.ids import period_id
+
+    day = date(2026, 11, 11)
+    many = [texts.Text(period_id(day), f"Tekst nummer {n}", 1, n == 77, day) for n in range(100)]
+    [group] = texts.theme_groups(many, [], [], "nb", "Uten tema")
+    assert group["count"] == 100 and len(group["texts"]) == texts.TEXTS_PER_THEME
+    assert "Tekst nummer 77" in group["texts"]  # a quote is always among those printed
+    assert shown.more_texts(group) == 100 - texts.TEXTS_PER_THEME
+    shuffled = sorted(many, key=lambda t: uuid.uuid4().bytes)
+    [again] = texts.theme_groups(shuffled, [], [], "nb", "Uten tema")
+    assert sorted(again["texts"]) == sorted(group["texts"])  # the same sample whatever order they came in
+    numbers = sorted(int(t.rsplit(" ", 1)[1]) for t in group["texts"] if t != "Tekst nummer 77")
+    assert numbers[0] < 20 and numbers[-1] > 80  # spread over them all, not the first forty
