@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -186,13 +187,26 @@ def _timed(run: Callable[[], Any], times: int, cpu: Callable[[], float]) -> tupl
     return statistics.median(walls), statistics.median(used), result
 
 
+# The bench process's peak resident memory (this process holds SQLite's page cache, the ORM and the
+# rendering) after each stage: flat memory means the peak does not grow with what a stage reads.
+PEAKS: list[tuple[str, str, float]] = []
+
+
+def _peak(database: str, stage: str) -> None:
+    PEAKS.append((database, stage, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+
+
 def measure(url: str, database: str, spans: Spans, *, postgres: bool = False) -> list[Row]:
     """Time the first count, the recount, a weekly digest's build and render, and a trend, through kiosk."""
     with _app(url, postgres):
         cpu = _clock(postgres)
+        _peak(database, "before")
         rows = _counts(database, spans, cpu)
+        _peak(database, "after the counts")
         rows += _digest(database, spans, cpu)
+        _peak(database, "after the builds and renders")
         rows += _trend(database, spans, cpu)
+        _peak(database, "after the trends")
     return rows
 
 
@@ -417,6 +431,9 @@ def render(
         lines.append(f"| {r.operation} | {r.database} | {r.runs} | **{_ms(r.wall)}** | {_ms(r.cpu)} | {r.floor or '–'} "
                      f"| {against} |")
     lines += [
+        "",
+        "Peak resident memory of the bench process (MiB; PostgreSQL's backend not included): "
+        + "; ".join(f"{db} {stage} {mib:.0f}" for db, stage, mib in PEAKS) + ".",
         "",
         "The floors, bare SQL through sqlite3 / psycopg (median of 5 warm runs, after one cold):",
         "",
