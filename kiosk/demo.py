@@ -1,4 +1,5 @@
-"""Demo data: two locations, a one-question smiley form and a longer form, in nb, nn and en."""
+"""Demo data: two locations, a one-question smiley form and a longer form, in nb, nn and en; a user council
+for both places, and two "Dette har vi gjort" entries so the tablet, the phone and the poster show them."""
 
 from __future__ import annotations
 
@@ -119,4 +120,49 @@ def load_demo(session: Session, *, now: datetime) -> list[Location]:
         location.kiosk_form_id = survey.id
     centre.opening_hours = {day: [["08:00", "16:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
     session.flush()
+    _council_and_ledger(session, [centre, house], now=now)
     return [centre, house]
+
+
+def _council_and_ledger(session: Session, places: list[Location], *, now: datetime) -> None:
+    from kiosk.councils import CouncilSettings, create_council
+    from kiosk.ledger import EntryValues, add_entry
+    from kiosk.models import LedgerStatus
+    from kiosk.periods import local_today
+
+    council = create_council(session, CouncilSettings("Brukerrådet", [p.id for p in places]), now=now)
+    today = local_today(places[0].timezone, now)
+    add_entry(
+        session,
+        EntryValues(
+            heard=_t(
+                "Dere ville ha frukt på bordet om morgenen.",
+                "De ville ha frukt på bordet om morgonen.",
+                "You wanted fruit on the table in the morning.",
+            ),
+            done=_t(
+                "Nå står det frukt på bordet hver morgen.",
+                "No står det frukt på bordet kvar morgon.",
+                "Now there is fruit on the table every morning.",
+            ),
+            status=LedgerStatus.DONE,
+            location_ids=[places[0].id],
+            council_id=council.id,
+        ),
+        today=today,
+    )
+    add_entry(
+        session,
+        EntryValues(
+            heard=_t("Flere turer ut i skogen.", "Fleire turar ut i skogen.", "More trips to the woods."),
+            done=_t(
+                "Vi går tur hver onsdag fra neste måned.",
+                "Vi går tur kvar onsdag frå neste månad.",
+                "We will go for a walk every Wednesday from next month.",
+            ),
+            status=LedgerStatus.PLANNED,
+            location_ids=[p.id for p in places],
+            council_id=council.id,
+        ),
+        today=today,
+    )
