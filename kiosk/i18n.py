@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 
-from flask import current_app, g, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask_babel import refresh
 from werkzeug.exceptions import HTTPException
 
@@ -54,3 +55,17 @@ def _form_lang() -> str | None:
         return request.form.get("lang")
     except HTTPException:
         return None
+
+
+def in_language(lang: str) -> AbstractContextManager[object]:
+    """Return a context in which texts come in lang: Flask-Babel's force_locale, unless lang is already the one.
+
+    force_locale drops the loaded catalogs, going and coming back, so the next text loads them again
+    from disk; a page that shows many entries in the request's own language need not pay for that.
+    """
+    from flask_babel import force_locale, get_locale
+
+    current = get_locale() if has_request_context() else None
+    if current is not None and str(current) == lang:
+        return nullcontext()
+    return force_locale(lang)

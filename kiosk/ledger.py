@@ -194,9 +194,9 @@ def latest_for_location(session: Session, location_id: int, *, limit: int = 6) -
 
 def public_json(entry: LedgerEntry, lang: str) -> dict[str, Any]:
     """Return an entry as the public side shows it (the tablet's configuration, the page, the poster)."""
-    from flask_babel import force_locale
+    from kiosk.i18n import in_language
 
-    with force_locale(lang):
+    with in_language(lang):
         words = str(STATUS_WORDS[entry.status])
     return {
         "id": entry.id,
@@ -242,10 +242,10 @@ def for_digest(session: Session, council: Council, first_day: date, last_day: da
 
 
 def _digest_json(entry: LedgerEntry, lang: str, places: Sequence[int]) -> dict[str, Any]:
-    from flask_babel import force_locale
+    from kiosk.i18n import in_language
 
     data = public_json(entry, lang)
-    with force_locale(lang):
+    with in_language(lang):
         data["status_name"] = str(STATUS_NAMES[entry.status])
     data["closed"] = entry.status.closed
     data["locations"] = [loc.name for loc in entry.locations if loc.id in places]

@@ -36,6 +36,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.ids import id_range, period_of
 from kiosk.ledger import STATUS_WORDS
 from kiosk.models import Digest, FreeText, HideReason, IdempotencyKey, LedgerEntry, Receipt, Submission, TextStatus
 from kiosk.models.ledger import ledger_text
@@ -96,10 +97,15 @@ def _hashes(code: str) -> list[str]:
 
 
 def texts_of(session: Session, submission_id: uuid.UUID) -> list[uuid.UUID]:
-    """Return the ids of a submission's free-text answers."""
-    return list(
-        session.scalars(select(FreeText.id).where(FreeText.submission_id == submission_id).order_by(FreeText.id))
-    )
+    """Return the ids of a submission's free-text answers.
+
+    Free text has the submission's period in its id, so the key range of that period is read, not the
+    whole table (free_text.submission_id has no index of its own).
+    """
+    day = period_of(submission_id)
+    low, high = id_range(day, day)
+    query = select(FreeText.id).where(FreeText.id >= low, FreeText.id < high, FreeText.submission_id == submission_id)
+    return list(session.scalars(query.order_by(FreeText.id)))
 
 
 def attach(session: Session, code: str, free_text_ids: Sequence[uuid.UUID]) -> None:
