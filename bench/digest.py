@@ -47,6 +47,7 @@ sys.path.insert(0, str(HERE))
 import pgcluster  # noqa: E402
 import preload  # noqa: E402
 import runs  # noqa: E402
+from render import write_markdown  # noqa: E402
 import week_sql  # noqa: E402
 
 DOC = HERE.parent / "docs" / "benchmarks.md"
@@ -117,13 +118,7 @@ def main(argv: list[str] | None = None) -> int:
                   note=args.note)
     print(text)
     if args.markdown:
-        body = DOC.read_text(encoding="utf-8")
-        if START in body and END in body:
-            before, rest = body.split(START, 1)
-            body = before + START + "\n" + text + "\n" + END + rest.split(END, 1)[1]
-        else:
-            body = body.rstrip("\n") + f"\n\n## Council digests at a million submissions\n\n{START}\n{text}\n{END}\n"
-        DOC.write_text(body, encoding="utf-8")
+        write_markdown(text, doc=DOC, start=START, end=END, heading="Council digests at a million submissions")
     return 0
 
 
@@ -468,13 +463,8 @@ def render(
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--preload", type=int, default=1_000_000, help="stored submissions (1000000)")
-    parser.add_argument("--cache", required=True, help="where bench/runs.py keeps (or will keep) its templates")
-    parser.add_argument("--postgres", action="store_true", help="also on PostgreSQL")
-    parser.add_argument("--pg-port", type=int, default=54361)
-    parser.add_argument("--tmpdir", help="a temporary folder on a real disk")
+    week_sql.add_database_arguments(parser)
     parser.add_argument("--note", default="", help="said after the load average, e.g. what else ran on the machine")
-    parser.add_argument("--markdown", action="store_true", help="write the results into docs/benchmarks.md")
     return parser.parse_args(argv)
 
 

@@ -108,13 +108,15 @@ def render_markdown(summary: dict[str, Any], machine: dict[str, str], args: argp
     ])
 
 
-def write_markdown(section: str) -> None:
-    """Replace the results block of docs/benchmarks.md, or append one."""
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    block = f"{START}\n{section}\n{END}"
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        text = before + block + rest.split(END, 1)[1]
+def write_markdown(
+    section: str, *, doc: Path = DOC, start: str = START, end: str = END, heading: str = "Results"
+) -> None:
+    """Replace a results block (between its start and end markers) of docs/benchmarks.md, or append one."""
+    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
+    block = f"{start}\n{section}\n{end}"
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        text = before + block + rest.split(end, 1)[1]
     else:
-        text = text.rstrip("\n") + "\n\n## Results\n\n" + block + "\n"
-    DOC.write_text(text, encoding="utf-8")
+        text = text.rstrip("\n") + f"\n\n## {heading}\n\n" + block + "\n"
+    doc.write_text(text, encoding="utf-8")

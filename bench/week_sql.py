@@ -33,6 +33,7 @@ sys.path.insert(0, str(HERE.parent))
 
 import pgcluster  # noqa: E402
 import runs  # noqa: E402
+from render import write_markdown  # noqa: E402
 
 from kiosk.ids import id_range  # noqa: E402
 
@@ -82,13 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         text = render(results, args.preload, places, pg.version() if args.postgres else "")
     print(text)
     if args.markdown:
-        body = DOC.read_text(encoding="utf-8")
-        if START in body and END in body:
-            before, rest = body.split(START, 1)
-            body = before + START + "\n" + text + "\n" + END + rest.split(END, 1)[1]
-        else:
-            body = body.rstrip("\n") + f"\n\n{START}\n{text}\n{END}\n"
-        DOC.write_text(body, encoding="utf-8")
+        write_markdown(text, doc=DOC, start=START, end=END, heading="One week's distributions in bare SQL")
     return 0
 
 
@@ -187,14 +182,19 @@ def render(results: list[dict[str, Any]], size: int, places: list[int], pg_versi
     return "\n".join(lines)
 
 
-def _arguments(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_database_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options of a benchmark that reads the preloaded templates on SQLite and PostgreSQL."""
     parser.add_argument("--preload", type=int, default=1_000_000, help="stored submissions (1000000)")
-    parser.add_argument("--cache", required=True, help="where bench/submissions.py keeps (or will keep) its templates")
+    parser.add_argument("--cache", required=True, help="where bench/runs.py keeps (or will keep) its templates")
     parser.add_argument("--postgres", action="store_true", help="also on PostgreSQL")
     parser.add_argument("--pg-port", type=int, default=54361)
     parser.add_argument("--tmpdir", help="a temporary folder on a real disk")
     parser.add_argument("--markdown", action="store_true", help="write the results into docs/benchmarks.md")
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_database_arguments(parser)
     return parser.parse_args(argv)
 
 
