@@ -9,9 +9,16 @@ from flask import Flask
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Create and configure the app."""
+    """Create and configure the app: settings, extensions, then the public side, the API and the staff side."""
     app = Flask(__name__, instance_path=os.environ.get("SIIFRA_INSTANCE_PATH"), instance_relative_config=True)
+    _configure(app, test_config)
+    _init_extensions(app)
+    _register_parts(app)
+    return app
 
+
+def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Read the settings (defaults, instance/config.py, SIIFRA_* variables, a test's own) and check them."""
     from kiosk import config
 
     app.config.from_object(config.Defaults)
@@ -28,6 +35,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     config.check_settings(app)
     config.secure_cookies(app)
 
+
+def _init_extensions(app: Flask) -> None:
+    """Set up logging, the database and its migrations, languages, CSRF and the security headers."""
     from kiosk import database, headers, logs
     from kiosk.extensions import babel, csrf, db, migrate
     from kiosk.i18n import current_language
@@ -49,7 +59,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     headers.init_app(app)
 
-    from kiosk import api
+
+def _register_parts(app: Flask) -> None:
+    """Register the public pages, the tablet, the API, the staff side, templates, commands and error pages."""
+    from admin.blueprint import init_app as init_admin
+    from kiosk import api, cli, errors, templating
+    from kiosk.extensions import csrf
     from kiosk.public.receipts import bp as receipts_bp
     from kiosk.public.views import bp as public_bp
     from kiosk.tablet.views import bp as tablet_bp
@@ -58,17 +73,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(receipts_bp)
     app.register_blueprint(tablet_bp)
     api.init_app(app)
-    from admin.blueprint import init_app as init_admin
-
     init_admin(app)
     # The public form checks its CSRF token itself, through FlaskForm, so that a stale token
     # re-renders the form with what the person typed instead of failing before the view runs.
     csrf.exempt(public_bp)
     csrf.exempt(receipts_bp)
-
-    from kiosk import cli, errors, templating
-
     templating.init_app(app)
     cli.init_app(app)
     errors.init_app(app)
-    return app
