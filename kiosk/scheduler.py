@@ -94,7 +94,8 @@ def count_periods(session: Session, *, now: datetime, config: Mapping[str, Any])
     """Count again the periods late answers may still reach: trends and digests read these counts."""
     from kiosk.reporting.tallies import count_recent
 
-    counted = count_recent(session, local_today(config["TIMEZONE"], now), int(config["MAX_BACKDATE_DAYS"]))
+    today = local_today(config["TIMEZONE"], now)
+    counted = count_recent(session, today, int(config["MAX_BACKDATE_DAYS"]), unit=config["TIME_BUCKET"])
     if counted is None:
         return "No answers to count."
     return f"Counted the periods from {counted[0].isoformat()} to {counted[1].isoformat()}."

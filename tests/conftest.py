@@ -6,7 +6,7 @@ import os
 import shutil
 import threading
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -262,11 +262,12 @@ def make_submission(app):
     from kiosk.submissions import Given, Rules, submit
 
     def make(link: ShortLink, answers: dict[str, Any], *, now: datetime = NOW, channel: str = "qr", burst: bool = False,
-             device_id: int | None = None) -> uuid_module.UUID:
+             device_id: int | None = None, day: date | None = None) -> uuid_module.UUID:
         with app.app_context():
             begin_write(db.session)
             target = resolve_link(db.session, link.code)
-            given = Given(answers, channel, key=uuid_module.uuid4(), body_hash=str(uuid_module.uuid4()), device_id=device_id, burst=burst)
+            given = Given(answers, channel, key=uuid_module.uuid4(), body_hash=str(uuid_module.uuid4()), device_id=device_id, burst=burst,
+                          day=day)
             stored = submit(db.session, target, given, now=now, rules=Rules.from_config(app.config))
             db.session.commit()
         return stored.id

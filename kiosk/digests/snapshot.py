@@ -86,6 +86,8 @@ def gather(
         # "You said, we did": open entries, those closed since the last digest, and the headline.
         "ledger": ledger.for_digest(session, council, period.first_day, period.last_day, lang),
         "text_ids": free["ids"],
+        # The places whose text this digest could show: the next digest reads their text from here on.
+        "text_places": visible,
     }
 
 
@@ -118,16 +120,16 @@ def _free_text(
     session: Session, council: Council, names: dict[int, str], visible: list[int], period: Period, *, lang: str
 ) -> dict[str, Any]:
     """Return themes of the text that may be shown, and text carried over from earlier periods."""
-    shown = texts.released_texts(session, visible, texts.carry_from(period), period.last_day, not_shown_to=council.id)
-    before = period.before()
-    earlier = texts.released_texts(session, list(names), before.first_day, before.last_day)
+    shown = texts.not_shown(session, council.id, visible, period)
     themes = list(session.scalars(select(Theme).order_by(Theme.position, Theme.id)))
     carried: dict[str, date] = {}
     for t in shown:
         if t.period < period.first_day:
             carried[names[t.location_id]] = min(t.period, carried.get(names[t.location_id], t.period))
     return {
-        "themes": texts.theme_groups(shown, earlier, themes, lang, _("Uten tema")),
+        "themes": texts.theme_groups(
+            shown, texts.counts_before(session, council.id, period), themes, lang, _("Uten tema")
+        ),
         "carried_over": carried,
         "ids": [t.id.hex for t in shown],
     }

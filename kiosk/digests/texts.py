@@ -2,14 +2,16 @@
 
 Text from a location is shown only when that location has at least k submissions in the digest's period.
 Text held back that way is carried over: a later digest shows it once the location has k submissions in
-that digest's period (for up to CARRY_WEEKS weeks back), and says where it came from.
+that digest's period (for up to CARRY_WEEKS weeks back), and says where it came from. So is text that
+moderators released after the digest of its own period was built.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -20,7 +22,7 @@ from sqlalchemy.orm import Session
 from kiosk.digests.periods import Period
 from kiosk.ids import id_range, period_of
 from kiosk.models import DigestText, FreeText, Submission, TextStatus, Theme
-from kiosk.models.reporting import Digest
+from kiosk.models.reporting import Digest, DigestStatus
 from kiosk.models.types import pick
 from kiosk.moderation.normalise import normalise
 
@@ -44,11 +46,18 @@ class Text:
 
 
 def released_texts(
-    session: Session, location_ids: Sequence[int], first: date, last: date, *, not_shown_to: int | None = None
+    session: Session,
+    location_ids: Sequence[int],
+    first: date,
+    last: date,
+    *,
+    not_shown_to: int | None = None,
+    released_since: date | None = None,
 ) -> list[Text]:
     """Return released text from these locations in the periods starting first..last.
 
-    With not_shown_to, only text that council's digests have not shown yet.
+    With not_shown_to, only text that council's digests have not shown yet; with released_since, only
+    text released on that day or later.
     """
     low, high = id_range(first, last)
     query = (
@@ -62,6 +71,8 @@ def released_texts(
         )
         .order_by(FreeText.id)
     )
+    if released_since is not None:
+        query = query.where(FreeText.moderated_on >= released_since)
     if not_shown_to is not None:
         query = query.where(
             ~exists().where(
@@ -74,6 +85,52 @@ def released_texts(
     return [Text(row[0], row[1], row[2], row[3], period_of(row[0])) for row in rows]
 
 
+def not_shown(session: Session, council_id: int, location_ids: Sequence[int], period: Period) -> list[Text]:
+    """Return the released text of these places, up to the period's end, that no digest of the council has shown.
+
+    That is the text of the period, and text carried over: from places whose text earlier digests could
+    not show (too few submissions there), and text released after the digest of its period was built, up
+    to CARRY_WEEKS back. Rather than join all those weeks' text to their submissions, a place's periods
+    are read whole only after the last digest that showed its text; before that, only text released since
+    that digest was built (moderated_on). A digest from before digests kept "text_places" says
+    nothing about its places, so they are read whole from CARRY_WEEKS back.
+    """
+    start = carry_from(period)
+    shown: dict[int, tuple[date, date]] = {}  # place: (first period read whole, released since)
+    earlier = session.execute(
+        select(Digest.last_day, Digest.built_at, Digest.snapshot["text_places"])
+        .where(
+            Digest.council_id == council_id,
+            Digest.status == DigestStatus.READY,
+            Digest.last_day >= start,
+            Digest.last_day < period.first_day,
+        )
+        .order_by(Digest.last_day.desc())
+    ).tuples()
+    for last_day, built_at, places in earlier:
+        if places is None:
+            break
+        # The day it was built, a day early: moderators' days are local, built_at is UTC.
+        since = built_at.date() - timedelta(days=1)
+        for place in places:
+            shown.setdefault(place, (last_day + timedelta(days=1), since))
+    whole: dict[date, list[int]] = defaultdict(list)
+    for place in location_ids:
+        whole[shown[place][0] if place in shown else start].append(place)
+    found = {
+        t.id: t
+        for first, places in whole.items()
+        for t in released_texts(session, places, first, period.last_day, not_shown_to=council_id)
+    }
+    late = [place for place in location_ids if place in shown]
+    if late:
+        until = max(shown[place][0] for place in late) - timedelta(days=1)
+        since = min(shown[place][1] for place in late)
+        for t in released_texts(session, late, start, until, not_shown_to=council_id, released_since=since):
+            found.setdefault(t.id, t)
+    return [found[key] for key in sorted(found)]
+
+
 def carry_from(period: Period) -> date:
     """Return the first day from which held-back text may still be carried into a digest of period."""
     return period.first_day - timedelta(weeks=CARRY_WEEKS)
@@ -84,47 +141,70 @@ def words_of(text: str) -> list[str]:
     return _WORD.findall(normalise(text).casefold())
 
 
-def _matches(words: list[str], keyword: str) -> bool:
+def _needle(keyword: str) -> str | None:
+    """Return what a keyword looks for in a text's words joined by spaces (" word "), or None when it has none.
+
+    Words never hold a space, so " kaffe " is the word kaffe and " kaffe" (keyword "kaffe*") any word that
+    starts with it; a keyword of several words matches them in a row.
+    """
     wanted = words_of(keyword.rstrip("*"))
     if not wanted:
-        return False
-    prefix = keyword.endswith("*")
-    for start in range(len(words) - len(wanted) + 1):
-        window = words[start : start + len(wanted)]
-        if window[:-1] == wanted[:-1] and (window[-1].startswith(wanted[-1]) if prefix else window[-1] == wanted[-1]):
-            return True
-    return False
+        return None
+    return " " + " ".join(wanted) + ("" if keyword.endswith("*") else " ")
 
 
-def themes_of(text: str, themes: Iterable[Theme]) -> list[Theme]:
+def _needles(theme: Theme) -> tuple[str, ...]:
+    found = (_needle(kw) for kws in (theme.keywords or {}).values() for kw in kws)
+    return tuple(needle for needle in found if needle)
+
+
+def _themes_of(text: str, matchers: Sequence[tuple[Theme, tuple[str, ...]]]) -> list[Theme]:
     """Return the themes whose keywords (in any language) occur in a text."""
-    words = words_of(text)
-    return [t for t in themes if any(_matches(words, kw) for kws in (t.keywords or {}).values() for kw in kws)]
+    joined = " " + " ".join(words_of(text)) + " "
+    return [theme for theme, needles in matchers if any(needle in joined for needle in needles)]
 
 
 def theme_groups(
-    texts: Sequence[Text], earlier: Sequence[Text], themes: Sequence[Theme], lang: str, none_label: str
+    texts: Sequence[Text], before: Mapping[int | None, int] | None, themes: Sequence[Theme], lang: str, none_label: str
 ) -> list[dict[str, Any]]:
-    """Return themes with their count, the change from the period before, quotes and all texts; then "no theme"."""
-    now_found = {t.id: themes_of(t.text, themes) for t in texts}
-    before_found = {t.id: themes_of(t.text, themes) for t in earlier}
+    """Return themes with their count, quotes and a sample of their texts; then "no theme".
+
+    before holds the previous digest's count per theme id (None: "no theme"); the change is against it,
+    and None when there was no digest for the period just before.
+    """
+    matchers = [(theme, _needles(theme)) for theme in themes]
+    found = {t.id: _themes_of(t.text, matchers) for t in texts}
     groups: list[dict[str, Any]] = []
     for theme in [*themes, None]:
-        members = [t for t in texts if _belongs(now_found[t.id], theme)]
-        before = sum(1 for t in earlier if _belongs(before_found[t.id], theme))
-        if not members and not before:
+        key = theme.id if theme else None
+        members = [t for t in texts if _belongs(found[t.id], theme)]
+        if not members and not (before or {}).get(key):
             continue
         groups.append(
             {
-                "id": theme.id if theme else None,
+                "id": key,
                 "name": pick(theme.name, lang) if theme else none_label,
                 "count": len(members),
-                "change": len(members) - before if earlier else None,
+                "change": len(members) - before.get(key, 0) if before is not None else None,
                 "quotes": [t.text for t in members if t.quote][:QUOTES_PER_THEME],
                 "texts": [t.text for t in _sample(members, TEXTS_PER_THEME)],
             }
         )
     return groups
+
+
+def counts_before(session: Session, council_id: int, period: Period) -> dict[int | None, int] | None:
+    """Return the count per theme id in the council's digest of the period just before, or None without one."""
+    themes = session.scalar(
+        select(Digest.snapshot["themes"]).where(
+            Digest.council_id == council_id,
+            Digest.status == DigestStatus.READY,
+            Digest.last_day == period.first_day - timedelta(days=1),
+        )
+    )
+    if themes is None:
+        return None
+    return {theme.get("id"): int(theme.get("count") or 0) for theme in themes}
 
 
 def _sample(members: Sequence[Text], size: int) -> list[Text]:

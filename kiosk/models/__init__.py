@@ -9,6 +9,7 @@ from kiosk.models.locations import Location, LocationKind
 from kiosk.models.moderation import FreeText, HideReason, LocalWord, Setting, TextStatus
 from kiosk.models.reporting import (
     AnswerTally,
+    CountedPeriod,
     DeliveryStatus,
     Digest,
     DigestDelivery,
@@ -27,6 +28,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Council",
+    "CountedPeriod",
     "DeliveryStatus",
     "Device",
     "Digest",

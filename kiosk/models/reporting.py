@@ -46,6 +46,19 @@ class AnswerTally(Base):
     count: Mapped[int] = mapped_column(Integer)
 
 
+class CountedPeriod(Base):
+    """A stored period whose counts are complete: counted after it closed, and no answer has reached it since.
+
+    The nightly count marks the closed periods it counted; an answer stored late into a period (a tablet's
+    queue, a typed-in note) takes the mark away. A digest counts its periods again only when one is unmarked.
+    """
+
+    __tablename__ = "counted_period"
+    __table_args__ = (WITHOUT_ROWID,)
+
+    period: Mapped[date] = mapped_column(primary_key=True)
+
+
 class Theme(Base):
     """A theme free text is grouped by in digests: a name and keywords in each language."""
 

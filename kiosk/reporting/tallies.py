@@ -4,7 +4,9 @@ Counts are kept per stored period (the day, or the ISO week, that submissions ca
 submissions per channel and burst mark, and answers per question and value (the number given, or the
 option chosen). They are made with one GROUP BY over a range of the primary key, and made again for
 recent days every night, because a tablet may deliver answers it queued offline up to
-MAX_BACKDATE_DAYS late. Burst-marked answers (someone hammering the faces) are not in the answer
+MAX_BACKDATE_DAYS late. A closed period, once counted, is marked in counted_period; an answer stored
+late into it takes the mark away (kiosk/submissions.py), so a digest counts its periods again only when
+one of them has changed. Burst-marked answers (someone hammering the faces) are not in the answer
 counts; digests report how many there were. Operations flush; the caller commits.
 """
 
@@ -12,12 +14,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import bindparam, delete, func, select, text
+from sqlalchemy import bindparam, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from kiosk.ids import id_range
-from kiosk.models import AnswerTally, Submission, SubmissionTally
+from kiosk.models import AnswerTally, CountedPeriod, Submission, SubmissionTally
 from kiosk.models.types import UuidBytes
+from kiosk.periods import period_start
 
 _RANGE = (bindparam("low", type_=UuidBytes()), bindparam("high", type_=UuidBytes()))
 _SUBMISSIONS = text(
@@ -44,22 +47,47 @@ _ANSWERS = text(
 ).bindparams(*_RANGE)
 
 
-def count_periods(session: Session, first: date, last: date) -> None:
-    """Count (again) the periods starting first..last, replacing what was counted for them before."""
+def count_periods(session: Session, first: date, last: date, *, open_from: date) -> None:
+    """Count (again) the periods starting first..last, replacing what was counted for them before.
+
+    The periods that start before open_from have closed, and are marked as counted.
+    """
     low, high = id_range(first, last)
-    for model in (SubmissionTally, AnswerTally):
+    for model in (SubmissionTally, AnswerTally, CountedPeriod):
         session.execute(delete(model).where(model.period >= first, model.period <= last))
     session.execute(_SUBMISSIONS, {"low": low, "high": high})
     session.execute(_ANSWERS, {"low": low, "high": high})
     session.execute(_RESPONDENTS, {"low": low, "high": high})
+    closed = [{"period": day} for day in _days(first, min(last, open_from - timedelta(days=1)))]
+    if closed:
+        session.execute(insert(CountedPeriod), closed)
     session.flush()
 
 
-def count_recent(session: Session, today: date, backdate_days: int) -> tuple[date, date] | None:
+def ensure_counted(session: Session, first: date, last: date, *, open_from: date) -> bool:
+    """Count the periods starting first..last unless all are marked counted; return whether it counted."""
+    days = len(_days(first, last))
+    marked = session.scalar(
+        select(func.count())
+        .select_from(CountedPeriod)
+        .where(CountedPeriod.period >= first, CountedPeriod.period <= last)
+    )
+    if marked == days:
+        return False
+    count_periods(session, first, last, open_from=open_from)
+    return True
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def count_recent(session: Session, today: date, backdate_days: int, *, unit: str) -> tuple[date, date] | None:
     """Count again the periods late answers may still reach, and any earlier period never counted.
 
     A tablet may deliver answers up to backdate_days late, into a week that began up to six days
-    before that; so those periods are counted again every night. The first run on a database with
+    before that; so those periods are counted again every night, and those before today's period
+    (a day or a week, unit) are marked as counted. The first run on a database with
     answers but no counts (an installation from before counts were kept) counts everything once.
     Return the range of period starts counted, or None when there is nothing to count.
     """
@@ -70,5 +98,5 @@ def count_recent(session: Session, today: date, backdate_days: int) -> tuple[dat
     if session.scalar(select(func.count()).select_from(SubmissionTally)) == 0:
         first = min(first, earliest)
     first = max(first, earliest)
-    count_periods(session, first, today)
+    count_periods(session, first, today, open_from=period_start(today, unit))
     return first, today

@@ -2,7 +2,7 @@
 
 2026-W46 at three places of one council (k = 5): Fyrlykta busy on both channels (and a burst on its tablet),
 Verkstedet just over k, Øran below k (carried into the next digest); released text under a theme and
-without one, a quote, one urgent text; the week before for the changes; two ledger entries.
+without one, a quote, one urgent text; the week before and its digest, for the changes; two ledger entries.
 """
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ from tests.kiosk.helpers import questions_by_kind
 WEEK = "2026-W46"  # 9-15 November 2026
 IN_WEEK = datetime(2026, 11, 11, 12, tzinfo=timezone.utc)
 WEEK_BEFORE = datetime(2026, 11, 4, 12, tzinfo=timezone.utc)
+WEEK_BEFORE_LABEL = "2026-W45"
+AFTER_WEEK_BEFORE = datetime(2026, 11, 9, 9, tzinfo=timezone.utc)
 AFTER = datetime(2026, 11, 23, 9, tzinfo=timezone.utc)
 PLACES = ("Fyrlykta", "Verkstedet", "Øran")
 COUNCIL = "Brukerrådet Sæter og Øyer"
@@ -59,8 +61,6 @@ def fill_week(app, session, client, make_link, make_submission, *, language: str
     session.add(Theme(name={"nb": "Mat", "nn": "Mat", "en": "Food"}, keywords={"nb": ["mat*", "lunsj*"], "en": ["food"]}, position=1))
     device, _code = create_device(session, locations["Fyrlykta"], "Gangen", now=IN_WEEK, minutes=15)
     session.commit()
-    for email in members:
-        make_staff(app, session, Role.COUNCIL, email=email, council=council)
 
     fyr, verk, oran = (forms[name] for name in PLACES)
     texts = [QUOTE, "Lunsjen kommer for sent", "Flere turer i skogen", "Mer kaffe, takk", URGENT]
@@ -81,6 +81,14 @@ def fill_week(app, session, client, make_link, make_submission, *, language: str
     for item in session.scalars(select(FreeText)):
         item.status = TextStatus.HIDDEN if item.urgent else TextStatus.RELEASED
         item.quote = item.text == QUOTE
+    session.commit()
+    with app.app_context():
+        # The week before has its digest, built before this week's ledger entries: the changes are against it.
+        build(db.session, db.session.get_one(Council, council.id), parse_period(WEEK_BEFORE_LABEL), now=AFTER_WEEK_BEFORE)
+        db.session.commit()
+    # The members join after it, so that the e-mails queued are this week's alone.
+    for email in members:
+        make_staff(app, session, Role.COUNCIL, email=email, council=council)
     theme_id = session.scalars(select(Theme.id)).one()
     fyr_id = locations["Fyrlykta"].id
     add_entry(session, EntryValues(heard={"nb": "Dere ønsket varm lunsj på fredager"}, location_ids=[fyr_id], status=LedgerStatus.DONE,

@@ -168,6 +168,45 @@ def test_text_from_a_small_place_is_held_back_and_carried_over(app, client, sess
     assert {row["name"]: row["submissions"] for row in later["locations"]}["Øran"] == 6  # W46's one answer too
 
 
+def test_text_released_after_its_digest_comes_in_the_next_and_never_twice(app, client, session, council, places, make_submission):
+    """The next digest reads its own week whole and, from before, only text released since the last digest."""
+    from kiosk.models import FreeText, Role, TextStatus
+    from kiosk.moderation.queue import release
+    from admin.accounts import create_user
+
+    moderator = create_user(session, email="moderator@example.no", name="Moderator", password="langt-passord-123",
+                            role=Role.MODERATOR, now=datetime.now(timezone.utc))
+    session.commit()
+    form = form_of(client, places["Fyrlykta"])
+    for text in ("Kaffen er kald", "Bussen går for sjelden", "Trenger flere benker", "Mer musikk", "Lengre åpningstid"):
+        rate(make_submission, places["Fyrlykta"], form, 4, text=text)
+    session.rollback()
+    by_text = {item.text: item for item in session.scalars(select(FreeText))}
+    for text in ("Kaffen er kald", "Bussen går for sjelden"):
+        release(session, by_text[text], session.get_one(type(moderator), moderator.id), today=date(2026, 11, 16))
+    session.commit()
+    first = built(app, council.id, "2026-W46").snapshot  # built 23 November
+    assert sorted(t for theme in first["themes"] for t in theme["texts"]) == ["Bussen går for sjelden", "Kaffen er kald"]
+    assert first["text_places"] == [places["Fyrlykta"].location_id]
+
+    # Moderated after W46's digest was built: the W47 digest carries it, once.
+    release(session, session.get_one(FreeText, by_text["Mer musikk"].id), session.get_one(type(moderator), moderator.id),
+            today=date(2026, 11, 24))
+    session.commit()
+    next_week = datetime(2026, 11, 18, 12, tzinfo=timezone.utc)
+    for n in range(5):
+        rate(make_submission, places["Fyrlykta"], form, 3, text="Bra uke" if n == 0 else None, now=next_week)
+    session.rollback()
+    for item in session.scalars(select(FreeText).where(FreeText.status == TextStatus.PENDING, FreeText.text == "Bra uke")):
+        release(session, item, session.get_one(type(moderator), moderator.id), today=date(2026, 11, 24))
+    session.commit()
+    later = built(app, council.id, "2026-W47", now=datetime(2026, 11, 30, 9, tzinfo=timezone.utc)).snapshot
+    assert sorted(t for theme in later["themes"] for t in theme["texts"]) == ["Bra uke", "Mer musikk"]
+    assert later["carried_over"] == [{"location": "Fyrlykta", "from": "2026-W46"}]
+    # Still pending, then: nothing shown twice, nothing lost.
+    assert "Trenger flere benker" not in str(later) and "Kaffen" not in str(later["themes"])
+
+
 def test_periods_are_written_as_people_write_them():
     assert parse_period("2026-W48").first_day == date(2026, 11, 23)
     assert parse_period("2026-11").last_day == date(2026, 11, 30)
@@ -213,12 +252,12 @@ def test_a_theme_prints_a_stable_sample_of_its_texts_and_counts_them_all():
 
     day = date(2026, 11, 11)
     many = [texts.Text(period_id(day), f"Tekst nummer {n}", 1, n == 77, day) for n in range(100)]
-    [group] = texts.theme_groups(many, [], [], "nb", "Uten tema")
+    [group] = texts.theme_groups(many, None, [], "nb", "Uten tema")
     assert group["count"] == 100 and len(group["texts"]) == texts.TEXTS_PER_THEME
     assert "Tekst nummer 77" in group["texts"]  # a quote is always among those printed
     assert shown.more_texts(group) == 100 - texts.TEXTS_PER_THEME
     shuffled = sorted(many, key=lambda t: uuid.uuid4().bytes)
-    [again] = texts.theme_groups(shuffled, [], [], "nb", "Uten tema")
+    [again] = texts.theme_groups(shuffled, None, [], "nb", "Uten tema")
     assert sorted(again["texts"]) == sorted(group["texts"])  # the same sample whatever order they came in
     numbers = sorted(int(t.rsplit(" ", 1)[1]) for t in group["texts"] if t != "Tekst nummer 77")
     assert numbers[0] < 20 and numbers[-1] > 80  # spread over them all, not the first forty

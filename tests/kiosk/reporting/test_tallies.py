@@ -1,5 +1,6 @@
 """Per-period counts: the nightly recount covers every period late answers may reach, and the first run
-on an older installation counts all that was there."""
+on an older installation counts all that was there; closed periods are marked counted until a late
+answer reaches one, and a digest counts again only then."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
@@ -8,8 +9,9 @@ from sqlalchemy import func, select
 
 from kiosk.database import begin_write
 from kiosk.extensions import db
-from kiosk.models import SubmissionTally
-from kiosk.reporting.tallies import count_recent
+from kiosk.models import CountedPeriod, SubmissionTally
+from kiosk.periods import period_start
+from kiosk.reporting.tallies import count_recent, ensure_counted
 from tests.kiosk.helpers import questions_by_kind
 
 
@@ -21,7 +23,7 @@ def counted(app) -> int:
 def recount(app, today: date):
     with app.app_context():
         begin_write(db.session)
-        done = count_recent(db.session, today, app.config["MAX_BACKDATE_DAYS"])
+        done = count_recent(db.session, today, app.config["MAX_BACKDATE_DAYS"], unit=app.config["TIME_BUCKET"])
         db.session.commit()
         return done
 
@@ -40,3 +42,46 @@ def test_first_run_counts_everything_then_only_recent_periods(app, client, link,
     first, _ = recount(app, today)
     assert first == today - timedelta(days=app.config["MAX_BACKDATE_DAYS"] + 6)  # counts exist: recent periods only
     assert counted(app) == 4
+
+
+def marked(app) -> set[date]:
+    with app.app_context():
+        return set(db.session.scalars(select(CountedPeriod.period)))
+
+
+def test_closed_periods_stay_marked_until_a_late_answer_reaches_one(app, client, link, make_submission):
+    smiley = questions_by_kind(client.get(f"/api/v1/links/{link.code}").get_json())["smiley"]["id"]
+    unit = app.config["TIME_BUCKET"]
+    today = date(2026, 11, 18)
+    noon = datetime(2026, 11, 18, 12, tzinfo=timezone.utc)
+    for day in (20, 10):  # October and November: the first count covers them all
+        make_submission(link, {smiley: 3}, now=datetime(2026, 11 if day == 10 else 10, day, 12, tzinfo=timezone.utc))
+    first, last = recount(app, today)
+    open_from = period_start(today, unit)
+    days = {first + timedelta(days=n) for n in range((last - first).days + 1)}
+    # Every day before today's period is marked, counted or empty; today's period is still open.
+    assert marked(app) == {day for day in days if day < open_from}
+
+    make_submission(link, {smiley: 4}, now=noon)  # today's period: open, nothing to take back
+    assert marked(app) == {day for day in days if day < open_from}
+
+    late = period_start(date(2026, 11, 11), unit)  # a tablet's queue, a week late
+    make_submission(link, {smiley: 5}, now=noon, day=date(2026, 11, 11))
+    assert late not in marked(app)
+    assert len(marked(app)) == len([day for day in days if day < open_from]) - 1
+
+    with app.app_context():
+        begin_write(db.session)
+        # A digest of the week before the late answer's finds its marks and counts nothing again.
+        week_before = period_start(date(2026, 11, 4), "week")
+        assert ensure_counted(db.session, week_before - timedelta(days=6), week_before + timedelta(days=6),
+                              open_from=open_from) is False
+        # The late answer's week is counted again, with it.
+        assert ensure_counted(db.session, late - timedelta(days=6), late + timedelta(days=6),
+                              open_from=open_from) is True
+        total = db.session.scalar(
+            select(func.sum(SubmissionTally.count)).where(SubmissionTally.period == late)
+        )
+        db.session.commit()
+    assert total == (2 if unit == "week" else 1)  # the day of the 10th is in the same week as the 11th
+    assert late in marked(app)
