@@ -7,10 +7,15 @@ On a copy of the template database (bench/runs.py; builds write), through kiosk'
 1. the first full count of a year of per-period counts (count_recent on a database without any, as on an
    older installation's first night), once;
 2. the nightly recount (count_recent again, counts present), median of 3;
-3. building one weekly digest for a council of 3 of the 8 places for the last whole ISO week, median of 5
-   (the digest and its rows are deleted between builds, since building again returns the stored one; being the
-   council's first, it carries up to 12 weeks of released text), and
-   rendering it as text, HTML and PDF (where kiosk.digests.render has them), median of 5 (of 3 for the PDF);
+3. weekly digests for a council of 3 of the 8 places, built as the scheduler builds them on the Monday after
+   (the digest and its rows are deleted between builds, since building again returns the stored one):
+   - the council's first, for the week before the last whole week whose text has been moderated, median of 3:
+     it carries up to 12 weeks of released text that no digest of it has shown;
+   - the next week, median of 5: its own week's text and text released since, on the counts the nightly
+     count made (the recount above);
+   - the same week after a late answer took one of its days' counted mark away, so that the build counts
+     its days again, median of 3;
+   and rendering the next week's digest as text, HTML and PDF, median of 5 (of 3 for the PDF);
 4. the trends page's trend for one place over 52 weeks (kiosk.reporting.trends.trends), median of 5.
 
 The floors, in the same run: bench/week_sql.py's bare SQL over the raw answers for the span and places each
@@ -53,7 +58,7 @@ import week_sql  # noqa: E402
 DOC = HERE.parent / "docs" / "benchmarks.md"
 START, END = "<!-- bench:digest:start -->", "<!-- bench:digest:end -->"
 BACKDATE_DAYS = 30  # kiosk's MAX_BACKDATE_DAYS
-RECOUNTS, BUILDS, READS, PDFS = 3, 5, 5, 3
+RECOUNTS, FIRST_BUILDS, BUILDS, READS, PDFS = 3, 3, 5, 5, 3
 TALLY_QUERY = """
 SELECT period, question_id, value, sum(count) AS answers
   FROM answer_tally
@@ -84,7 +89,7 @@ class Spans:
     places: list[int]  # the council's 3 locations
     everywhere: list[int]  # all 8
     earliest: date  # the first day with submissions
-    week: tuple[date, date]  # the last whole ISO week
+    week: tuple[date, date]  # the last whole ISO week with its text moderated
     weeks: tuple[date, date]  # the trends page's 52 closed weeks
     recent: tuple[date, date]  # what the nightly recount counts again
 
@@ -126,7 +131,9 @@ def _spans(plan: Any, today: date) -> Spans:
     from kiosk.digests.periods import week_of
     from kiosk.reporting.trends import closed_weeks
 
-    last_week = week_of(week_of(today).first_day - timedelta(days=1))
+    # The last whole week whose text moderators have been through (the preload leaves PENDING_DAYS waiting).
+    moderated = today - timedelta(days=preload.PENDING_DAYS)
+    last_week = week_of(week_of(moderated).first_day - timedelta(days=1))
     first = today - timedelta(days=preload.DAYS - 1)  # the preload's first day (every day has submissions)
     return Spans(
         today=today,
@@ -212,7 +219,7 @@ def _counts(database: str, spans: Spans, cpu: Callable[[], float]) -> list[Row]:
 
     def count() -> tuple[date, date] | None:
         begin_write(db.session)
-        counted = count_recent(db.session, spans.today, BACKDATE_DAYS)
+        counted = count_recent(db.session, spans.today, BACKDATE_DAYS, unit="day")  # the preload's time bucket
         db.session.commit()
         return counted
 
@@ -230,50 +237,38 @@ def _counts(database: str, spans: Spans, cpu: Callable[[], float]) -> list[Row]:
 
 
 def _digest(database: str, spans: Spans, cpu: Callable[[], float]) -> list[Row]:
-    from sqlalchemy import delete
-
     from kiosk.councils import CouncilSettings, create_council
     from kiosk.database import begin_write
     from kiosk.digests import render as rendering
-    from kiosk.digests.build import build
     from kiosk.digests.periods import week_of
     from kiosk.extensions import db
-    from kiosk.models import Digest, DigestDelivery, DigestStatus, DigestText
 
     session = db.session
-    now = datetime.now(UTC)
     begin_write(session)
-    council = create_council(session, CouncilSettings("Benkerådet", spans.places, k=5), now=now)
+    council = create_council(session, CouncilSettings("Benkerådet", spans.places, k=5), now=datetime.now(UTC))
     session.commit()
-    period = week_of(spans.week[0])
-    walls, used = [], []
-    for number in range(BUILDS):
-        started, busy = time.perf_counter(), cpu()
-        begin_write(session)
-        built = build(session, council, period, now=now)
-        session.commit()
-        walls.append(time.perf_counter() - started)
-        used.append(cpu() - busy)
-        digest = built.digest
-        if not built.new or digest is None or digest.status is not DigestStatus.READY:
-            raise RuntimeError(f"the digest was not built: {built}")
-        if number < BUILDS - 1:  # building again would return the stored digest: delete it (not timed)
-            session.rollback()  # reading the digest's status began a read transaction
-            begin_write(session)
-            for model in (DigestText, DigestDelivery):
-                session.execute(delete(model).where(model.digest_id == digest.id))
-            session.execute(delete(Digest).where(Digest.id == digest.id))
-            session.commit()
-    texts = len((digest.snapshot or {}).get("text_ids", []))
-    label = f"weekly digest build ({period.label}, 3 places, k=5; a new council's first: {texts:,} texts)"
-    rows = [Row(label, database, BUILDS, statistics.median(walls),
-                statistics.median(used), "raw, 1 week, 3 places")]
+    week = week_of(spans.week[0])
+    first = week.before()
+    rows = []
+    # A new council's first digest carries up to 12 weeks of released text that no digest of it has shown.
+    wall, used, texts = _builds(council, first, FIRST_BUILDS, cpu)
+    rows.append(Row(f"weekly digest build, a new council's first ({first.label}: {texts} texts)", database,
+                    FIRST_BUILDS, wall, used, "raw, 1 week, 3 places"))
+    _builds(council, first, 1, cpu, keep=True)  # the week before's digest stays: the next builds follow it
+    # Every week after: the week's text and text released since, on counts the nightly count made.
+    wall, used, texts = _builds(council, week, BUILDS, cpu)
+    rows.append(Row(f"weekly digest build, the next week ({week.label}: {texts} texts; counted last night)",
+                    database, BUILDS, wall, used, "raw, 1 week, 3 places"))
+    # A late answer has reached one of the week's days since the nightly count: the build counts again.
+    wall, used, _ = _builds(council, week, RECOUNTS, cpu, late=True)
+    rows.append(Row(f"weekly digest build, {week.label} after a late answer (counts its days again)", database,
+                    RECOUNTS, wall, used, "raw, build's recount days, 8 places"))
+    _builds(council, week, 1, cpu, keep=True)
+    digest = _stored(council, week)
     renders: dict[str, Callable[[], Any]] = {"render_text": lambda: rendering.render_text(digest)}
-    if hasattr(rendering, "render_html"):  # the staff page, the e-mail and the PDF's HTML
-        for mode in getattr(rendering, "MODES", ()):
-            renders[f"render_html, {mode}"] = lambda mode=mode: rendering.render_html(digest, mode=mode)
-    if hasattr(rendering, "render_pdf"):
-        renders["render_pdf"] = lambda: rendering.render_pdf(digest)
+    for mode in rendering.MODES:  # the staff page, the e-mail and the PDF's HTML
+        renders[f"render_html, {mode}"] = lambda mode=mode: rendering.render_html(digest, mode=mode)
+    renders["render_pdf"] = lambda: rendering.render_pdf(digest)
     for name, run in renders.items():
         times = PDFS if name == "render_pdf" else READS
         wall, spent, out = _timed(run, times, cpu)
@@ -282,6 +277,66 @@ def _digest(database: str, spans: Spans, cpu: Callable[[], float]) -> list[Row]:
         rows.append(Row(f"digest {name}", database, times, wall, spent))
     session.rollback()
     return rows
+
+
+def _texts(digest_id: int) -> int:
+    """Return how many texts a digest counted (its digest_text rows)."""
+    from sqlalchemy import func, select
+
+    from kiosk.extensions import db
+    from kiosk.models import DigestText
+
+    return int(db.session.scalar(select(func.count()).select_from(DigestText).where(DigestText.digest_id == digest_id)))
+
+
+def _builds(council: Any, period: Any, times: int, cpu: Callable[[], float], *, keep: bool = False,
+            late: bool = False) -> tuple[float, float, str]:
+    """Build council's digest for period times over, as the scheduler would on the Monday after; return the
+    median wall and CPU seconds and how many texts the last one counted. Unless keep, each digest is deleted after its build
+    (building again returns the stored one); with late, a day of the period loses its counted mark before
+    each build, as when a tablet delivers an answer late. Neither is timed."""
+    from sqlalchemy import delete
+
+    from kiosk.database import begin_write
+    from kiosk.digests.build import build
+    from kiosk.extensions import db
+    from kiosk.models import CountedPeriod, Digest, DigestDelivery, DigestStatus, DigestText
+
+    session = db.session
+    monday = datetime.combine(period.last_day + timedelta(days=1), datetime.min.time(), UTC) + timedelta(hours=7)
+    walls, used, digest, texts = [], [], None, 0
+    for _ in range(times):
+        if late:
+            begin_write(session)
+            session.execute(delete(CountedPeriod).where(CountedPeriod.period == period.first_day))
+            session.commit()
+        started, busy = time.perf_counter(), cpu()
+        begin_write(session)
+        built = build(session, council, period, now=monday)
+        session.commit()
+        walls.append(time.perf_counter() - started)
+        used.append(cpu() - busy)
+        digest = built.digest
+        if not built.new or digest is None or digest.status is not DigestStatus.READY:
+            raise RuntimeError(f"the digest was not built: {built}")
+        texts = _texts(digest.id)
+        session.rollback()  # reading the digest began a read transaction
+        if not keep:
+            begin_write(session)
+            for model in (DigestText, DigestDelivery):
+                session.execute(delete(model).where(model.digest_id == digest.id))
+            session.execute(delete(Digest).where(Digest.id == digest.id))
+            session.commit()
+    return statistics.median(walls), statistics.median(used), f"{texts:,}"
+
+
+def _stored(council: Any, period: Any) -> Any:
+    from sqlalchemy import select
+
+    from kiosk.extensions import db
+    from kiosk.models import Digest
+
+    return db.session.scalars(select(Digest).where(Digest.council_id == council.id, Digest.period == period.label)).one()
 
 
 def _trend(database: str, spans: Spans, cpu: Callable[[], float]) -> list[Row]:
@@ -450,12 +505,14 @@ def render(
         _tally_sql(spans, ":first", ":last").strip(),
         "```",
         "",
-        "The council is new, so its first digest carries the released text of up to 12 weeks (CARRY_WEEKS) that no "
-        "digest of it has shown; a weekly digest after that carries about one week's. "
-        "A build counts its week again (and the 6 days before, at every place: the floor \"raw, build's recount days, 8 "
-        "places\" is the reading part of that) and reads the counts, the free text, the ledger and the "
-        "week before; it is timed from the claim to the commit, without the deletes between builds. CPU time is this "
-        "process's (SQLite runs in it); on PostgreSQL this process's plus its backend's, without parallel workers. "
+        "The council is new: its first digest carries the released text of up to 12 weeks (CARRY_WEEKS) that no "
+        "digest of it has shown, and records whose text it showed. The next week's digest reads that week's text, "
+        "and from before it only text released since the first was built; it reads the counts the nightly count "
+        "made and marked (counted_period). A late answer takes its day's mark away, and the build then counts its "
+        "week and the 6 days before again at every place (the floor \"raw, build's recount days, 8 places\" is the "
+        "reading part of that). Builds are timed from the claim to the commit, without the deletes between them. "
+        "CPU time is this process's (SQLite runs in it); on PostgreSQL this process's plus its backend's, without "
+        "parallel workers. "
         "Wall times depend on the machine's load; on a busy machine the CPU ratio is the steadier one.",
     ]
     return "\n".join(lines)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.digests.periods import Period
@@ -73,16 +73,25 @@ def released_texts(
     )
     if released_since is not None:
         query = query.where(FreeText.moderated_on >= released_since)
-    if not_shown_to is not None:
-        query = query.where(
-            ~exists().where(
-                DigestText.free_text_id == FreeText.id,
-                DigestText.digest_id == Digest.id,
-                Digest.council_id == not_shown_to,
-            )
-        )
-    rows = session.execute(query)
-    return [Text(row[0], row[1], row[2], row[3], period_of(row[0])) for row in rows]
+    rows = session.execute(query).all()
+    shown = _shown(session, not_shown_to, [row[0] for row in rows]) if not_shown_to is not None else set()
+    return [Text(row[0], row[1], row[2], row[3], period_of(row[0])) for row in rows if row[0] not in shown]
+
+
+def _shown(session: Session, council_id: int, ids: Sequence[Any]) -> set[Any]:
+    """Return which of these texts the council's digests have shown.
+
+    Read over the span of their ids (ix_digest_text_free_text_id), rather than as NOT EXISTS in the text
+    query: PostgreSQL planned that as sorting every text the council was ever shown, in each worker.
+    """
+    if not ids:
+        return set()
+    found = session.scalars(
+        select(DigestText.free_text_id)
+        .join(Digest, Digest.id == DigestText.digest_id)
+        .where(Digest.council_id == council_id, DigestText.free_text_id.between(min(ids), max(ids)))
+    )
+    return set(found) & set(ids)
 
 
 def not_shown(session: Session, council_id: int, location_ids: Sequence[int], period: Period) -> list[Text]:

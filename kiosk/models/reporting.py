@@ -137,4 +137,7 @@ class DigestText(Base):
 
     digest_id: Mapped[int] = mapped_column(ForeignKey("digest.id", ondelete="CASCADE"), primary_key=True)
     # Deferred and not cascading, like every key to anonymous rows (kiosk/storage.py rewrites and deletes those).
-    free_text_id: Mapped[uuid.UUID] = mapped_column(UuidBytes, ForeignKey("free_text.id", **DEFERRED), primary_key=True)
+    # Indexed on its own: a digest's "not shown yet", a receipt's lookup and deleting old text all find by it.
+    free_text_id: Mapped[uuid.UUID] = mapped_column(
+        UuidBytes, ForeignKey("free_text.id", **DEFERRED), primary_key=True, index=True
+    )

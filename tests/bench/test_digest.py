@@ -23,10 +23,13 @@ def test_the_digest_benchmark_times_every_operation_next_to_its_floor(
     table = [line for line in out.splitlines() if line.startswith("| ") and "| SQLite |" in line]
     operations = [line.split(" | ")[0].lstrip("| ") for line in table]
     assert operations[:2] == ["first full count (count_recent, no counts yet)", "nightly recount (count_recent)"]
-    assert operations[2].startswith("weekly digest build (") and "digest render_text" in operations
+    builds = [o for o in operations if o.startswith("weekly digest build, ")]
+    assert [o.split(" (")[0].split(", ")[1] for o in builds] == [
+        "a new council's first", "the next week", builds[1].split("(")[1].split(":")[0] + " after a late answer"]
+    assert "digest render_text" in operations
     assert any(o.startswith("trend, one place, 52 weeks") for o in operations)
     ratios = [line for line in table if "×** |" in line]
-    assert len(ratios) == 4  # the counts, the build and the trend, each against its floor
+    assert len(ratios) == 6  # the counts, the three builds and the trend, each against its floor
     assert {o for o in operations if o.startswith(("raw,", "answer_tally"))} == {
         "raw, year, 8 places", "raw, recount's days, 8 places", "raw, 1 week, 3 places", "raw, 52 weeks, 3 places",
         "raw, build's recount days, 8 places",
