@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from kiosk.database import begin_write
 from kiosk.extensions import db
@@ -15,9 +16,10 @@ from kiosk.i18n import LANGUAGE_NAMES, current_language, restrict_to
 from kiosk.ledger import latest_for_location, public_json
 from kiosk.links import LinkTarget, UnknownLink, resolve_link
 from kiosk.public.forms import PublicForm, ReceiptOfferForm, build_form_class, raw_answers
+from kiosk.public.prerender import blank_questions
 from kiosk.published import VersionView, published_view
 from kiosk.receipts import NoFreeText, ReceiptTaken, display, issue, texts_of
-from kiosk.submissions import EmptySubmission, Given, IdempotencyConflict, Rules, body_hash, submit
+from kiosk.submissions import EmptySubmission, Given, IdempotencyConflict, Rules, Stored, body_hash, submit
 
 bp = Blueprint("public", __name__)
 
@@ -36,13 +38,22 @@ def _load(code: str) -> tuple[LinkTarget, VersionView]:
     return target, version
 
 
-def _render(target: LinkTarget, version: VersionView, form: PublicForm, notice: str | None = None, status: int = 200):
+def _render(
+    target: LinkTarget,
+    version: VersionView,
+    form: PublicForm | None,
+    notice: str | None = None,
+    status: int = 200,
+    *,
+    questions: Markup | None = None,
+):
     return (
         render_template(
             "kiosk/form.html",
             target=target,
             version=version,
             form=form,
+            questions=questions,
             notice=notice,
             lang=current_language(),
             languages=version.languages,
@@ -76,8 +87,8 @@ def show_form(code: str):
     target, version = _load(code)
     if code != target.code:
         return redirect(url_for(".show_form", code=target.code, lang=request.args.get("lang")))
-    form_class = build_form_class(version, current_language(), current_app.config["MAX_FREE_TEXT"])
-    return _render(target, version, form_class(formdata=None))
+    questions = blank_questions(version, current_language(), current_app.config["MAX_FREE_TEXT"])
+    return _render(target, version, None, questions=questions)
 
 
 @bp.post("/s/<code>")
@@ -113,7 +124,7 @@ def submit_form(code: str):
     if stored.help:
         # Only in the signed cookie the form already uses, for the next page: never in a URL, log or table.
         session["help"] = True
-    _offer_receipt(stored.id)
+    _offer_receipt(stored)
     return redirect(url_for(".thanks", code=target.code, lang=lang))
 
 
@@ -142,7 +153,7 @@ def _thanks(
         again=again,
         help=help,
         languages=version.languages,
-        ledger=_ledger(target, THANKS_ENTRIES),
+        ledger=_ledger(target, THANKS_ENTRIES, full=False),
         receipt_offer=ReceiptOfferForm() if RECEIPT_TEXTS in session else None,
         receipt=receipt,
     )
@@ -163,9 +174,11 @@ def ledger(code: str):
     )
 
 
-def _ledger(target: LinkTarget, limit: int) -> list[dict]:
+def _ledger(target: LinkTarget, limit: int, *, full: bool = True) -> list[dict]:
+    """Return the place's latest entries; full adds their milestones (the thank-you page shows none)."""
     lang = current_language()
-    return [public_json(entry, lang) for entry in latest_for_location(db.session, target.location_id, limit=limit)]
+    entries = latest_for_location(db.session, target.location_id, limit=limit, milestones=full)
+    return [public_json(entry, lang, milestones=full) for entry in entries]
 
 
 # --- Receipt codes: offered on the thank-you page after free text ------------------------------------
@@ -176,8 +189,9 @@ RECEIPT_TEXTS = "receipt_texts"
 _RECEIPT_PAGES = {"public.thanks", "public.make_receipt", "static"}
 
 
-def _offer_receipt(submission_id: uuid.UUID) -> None:
-    texts = texts_of(db.session, submission_id)
+def _offer_receipt(stored: Stored) -> None:
+    # A replay stored nothing now: its texts are the first post's.
+    texts = texts_of(db.session, stored.id) if stored.replayed else stored.texts
     if texts:
         session[RECEIPT_TEXTS] = [t.hex for t in texts]
     else:
