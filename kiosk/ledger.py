@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, bindparam, or_, select
-from sqlalchemy.orm import Session, raiseload, selectinload
+from sqlalchemy import Row, bindparam, or_, select
+from sqlalchemy.orm import Session, selectinload
 
 from kiosk.config import LANGUAGES
 from kiosk.models import Council, Digest, FreeText, LedgerEntry, LedgerStatus, Location, Milestone, TextStatus, Theme
@@ -177,32 +176,51 @@ def entries(
     return sorted(rows, key=lambda e: e.status.closed)
 
 
-def latest_for_location(
-    session: Session, location_id: int, *, limit: int = 6, milestones: bool = True
-) -> list[LedgerEntry]:
+# Built once: constructing an ORM select cost more than running it, and the public side asks often.
+_ON_SHOW = (
+    ledger_location.c.location_id == bindparam("location"),
+    LedgerEntry.status != LedgerStatus.RECEIVED,
+)
+_LATEST = (
+    select(LedgerEntry)
+    .join(ledger_location, ledger_location.c.entry_id == LedgerEntry.id)
+    .where(*_ON_SHOW)
+    .options(selectinload(LedgerEntry.milestones))
+    .order_by(LedgerEntry.changed_on.desc(), LedgerEntry.id.desc())
+    .limit(bindparam("limit"))
+)
+# The thank-you page's short list: the columns it shows, as rows, without objects or milestones.
+_HEADLINES = (
+    select(
+        LedgerEntry.id,
+        LedgerEntry.status,
+        LedgerEntry.heard,
+        LedgerEntry.done,
+        LedgerEntry.reason,
+        LedgerEntry.changed_on,
+    )
+    .join(ledger_location, ledger_location.c.entry_id == LedgerEntry.id)
+    .where(*_ON_SHOW)
+    .order_by(LedgerEntry.changed_on.desc(), LedgerEntry.id.desc())
+    .limit(bindparam("limit"))
+)
+
+
+def latest_for_location(session: Session, location_id: int, *, limit: int = 6) -> list[LedgerEntry]:
     """Return the entries people at a location see: newest change first, and nothing merely received.
 
     "Mottatt" says only that someone heard it; the wall, the poster and the phone show what happened.
-    Without milestones (the thank-you page's short list) they are not loaded, and reading them raises.
     """
-    return list(session.scalars(_latest_query(limit, milestones), {"location": location_id}))
+    return list(session.scalars(_LATEST, {"location": location_id, "limit": limit}))
 
 
-@lru_cache(maxsize=16)
-def _latest_query(limit: int, milestones: bool) -> Select[tuple[LedgerEntry]]:
-    # Built once per shape: constructing an ORM select cost more than running it (0.8 of 1.1 ms), and
-    # the thank-you page asks on every visit.
-    return (
-        select(LedgerEntry)
-        .join(ledger_location, ledger_location.c.entry_id == LedgerEntry.id)
-        .where(ledger_location.c.location_id == bindparam("location"), LedgerEntry.status != LedgerStatus.RECEIVED)
-        .options(selectinload(LedgerEntry.milestones) if milestones else raiseload(LedgerEntry.milestones))
-        .order_by(LedgerEntry.changed_on.desc(), LedgerEntry.id.desc())
-        .limit(limit)
-    )
+def latest_headlines(session: Session, location_id: int, *, limit: int, lang: str) -> list[dict[str, Any]]:
+    """Return the same entries as latest_for_location, as public_json gives them but without milestones."""
+    rows = session.connection().execute(_HEADLINES, {"location": location_id, "limit": limit})
+    return [public_json(row, lang, milestones=False) for row in rows]
 
 
-def public_json(entry: LedgerEntry, lang: str, *, milestones: bool = True) -> dict[str, Any]:
+def public_json(entry: LedgerEntry | Row[Any], lang: str, *, milestones: bool = True) -> dict[str, Any]:
     """Return an entry as the public side shows it (the tablet's configuration, the page, the poster)."""
     from kiosk.i18n import in_language
 

@@ -13,7 +13,7 @@ from kiosk.database import begin_write
 from kiosk.extensions import db
 from kiosk.formspec import InvalidAnswer
 from kiosk.i18n import LANGUAGE_NAMES, current_language, restrict_to
-from kiosk.ledger import latest_for_location, public_json
+from kiosk.ledger import latest_for_location, latest_headlines, public_json
 from kiosk.links import LinkTarget, UnknownLink, resolve_link
 from kiosk.public.forms import PublicForm, ReceiptOfferForm, build_form_class, raw_answers
 from kiosk.public.prerender import blank_questions
@@ -153,7 +153,7 @@ def _thanks(
         again=again,
         help=help,
         languages=version.languages,
-        ledger=_ledger(target, THANKS_ENTRIES, full=False),
+        ledger=latest_headlines(db.session, target.location_id, limit=THANKS_ENTRIES, lang=current_language()),
         receipt_offer=ReceiptOfferForm() if RECEIPT_TEXTS in session else None,
         receipt=receipt,
     )
@@ -174,11 +174,9 @@ def ledger(code: str):
     )
 
 
-def _ledger(target: LinkTarget, limit: int, *, full: bool = True) -> list[dict]:
-    """Return the place's latest entries; full adds their milestones (the thank-you page shows none)."""
+def _ledger(target: LinkTarget, limit: int) -> list[dict]:
     lang = current_language()
-    entries = latest_for_location(db.session, target.location_id, limit=limit, milestones=full)
-    return [public_json(entry, lang, milestones=full) for entry in entries]
+    return [public_json(entry, lang) for entry in latest_for_location(db.session, target.location_id, limit=limit)]
 
 
 # --- Receipt codes: offered on the thank-you page after free text ------------------------------------
