@@ -154,7 +154,7 @@ def _thanks(
         help=help,
         languages=version.languages,
         ledger=latest_headlines(db.session, target.location_id, limit=THANKS_ENTRIES, lang=current_language()),
-        receipt_offer=ReceiptOfferForm() if RECEIPT_TEXTS in session else None,
+        receipt_offer=RECEIPT_TEXTS in session,
         receipt=receipt,
     )
 
