@@ -10,10 +10,11 @@ does, and the inserts run in one BEGIN IMMEDIATE transaction. It does not de-ide
 for crisis words (kiosk/moderation/): that is part of what kiosk's figure costs.
 
 It does what any implementation of the endpoint must do per request: parse the JSON body and the
-Idempotency-Key header, resolve the short link (one query, as kiosk does), claim the key, insert the
-submission and its answers. It checks answers only as far as it needs to turn them into rows (the kind
-of each question, cached per process like kiosk's form spec); kiosk's fuller validation is part of
-what the benchmark measures. Serve it with the same gunicorn settings as kiosk:
+Idempotency-Key header, resolve the short link (one query, as kiosk does), insert the submission and
+its answers, claim the key (in kiosk's order, so that no key points at a row not yet written) and
+insert the free text. It checks answers only as far as it needs to turn them into rows (the kind of
+each question, cached per process like kiosk's form spec); kiosk's fuller validation is part of what
+the benchmark measures. Serve it with the same gunicorn settings as kiosk:
 
     SIIFRA_FLOOR_DATABASE=/abs/db.sqlite3 \
         gunicorn -c deploy/gunicorn.conf.py --pythonpath bench floor_app:app
@@ -66,6 +67,8 @@ VALUES (?, ?, ?, 'qr', ?, 'day', NULL, 0)
 INSERT_ANSWER = """
 INSERT INTO answer (submission_id, position, question_id, number, option_id) VALUES (?, ?, ?, ?, ?)
 """
+DELETE_ANSWERS = "DELETE FROM answer WHERE submission_id = ?"
+DELETE_SUBMISSION = "DELETE FROM submission WHERE id = ?"
 INSERT_TEXT = """
 INSERT INTO free_text (id, submission_id, question_id, text, redactions, sealed, status, urgent, alerted, quote)
 VALUES (?, ?, ?, ?, '[]', ?, 'pending', 0, 0, 0)
@@ -169,12 +172,17 @@ def store(conn: sqlite3.Connection, payload: dict[str, Any], key: uuid.UUID) -> 
     rows, texts = _answer_rows(conn, version_id, payload["answers"], submission_id, today)
     conn.execute("BEGIN IMMEDIATE")
     try:
-        if conn.execute(CLAIM, (key.bytes, body_hash, submission_id, today.isoformat())).fetchone() is None:
-            first = conn.execute("SELECT submission_id FROM idempotency_key WHERE key = ?", (key.bytes,)).fetchone()
-            conn.execute("ROLLBACK")
-            return uuid.UUID(bytes=first[0])
+        # kiosk's order (kiosk/submissions.py submit()): the submission and its answers, then the key, so
+        # that no key points at a row not yet written (SQLite would scan the child tables on every insert).
         conn.execute(INSERT_SUBMISSION, (submission_id, version_id, location_id, today.isoformat()))
         conn.executemany(INSERT_ANSWER, rows)
+        if conn.execute(CLAIM, (key.bytes, body_hash, submission_id, today.isoformat())).fetchone() is None:
+            # A retry: take back what was just written, as kiosk does, and answer with the first id.
+            conn.execute(DELETE_ANSWERS, (submission_id,))
+            conn.execute(DELETE_SUBMISSION, (submission_id,))
+            first = conn.execute("SELECT submission_id FROM idempotency_key WHERE key = ?", (key.bytes,)).fetchone()
+            conn.execute("COMMIT")
+            return uuid.UUID(bytes=first[0])
         conn.executemany(INSERT_TEXT, texts)
         conn.execute("COMMIT")
     except BaseException:

@@ -37,8 +37,8 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    """Set up logging, the database and its migrations, languages, CSRF and the security headers."""
-    from kiosk import database, headers, logs
+    """Set up logging, the database and its migrations, languages, CSRF, the security headers and sessions."""
+    from kiosk import database, headers, logs, sessions
     from kiosk.extensions import babel, csrf, db, migrate
     from kiosk.i18n import current_language
 
@@ -58,6 +58,7 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=current_language)
     csrf.init_app(app)
     headers.init_app(app)
+    sessions.init_app(app)
 
 
 def _register_parts(app: Flask) -> None:

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import Row, bindparam, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from kiosk.config import LANGUAGES
@@ -176,29 +176,57 @@ def entries(
     return sorted(rows, key=lambda e: e.status.closed)
 
 
+# Built once: constructing an ORM select cost more than running it, and the public side asks often.
+_ON_SHOW = (
+    ledger_location.c.location_id == bindparam("location"),
+    LedgerEntry.status != LedgerStatus.RECEIVED,
+)
+_LATEST = (
+    select(LedgerEntry)
+    .join(ledger_location, ledger_location.c.entry_id == LedgerEntry.id)
+    .where(*_ON_SHOW)
+    .options(selectinload(LedgerEntry.milestones))
+    .order_by(LedgerEntry.changed_on.desc(), LedgerEntry.id.desc())
+    .limit(bindparam("limit"))
+)
+# The thank-you page's short list: the columns it shows, as rows, without objects or milestones.
+_HEADLINES = (
+    select(
+        LedgerEntry.id,
+        LedgerEntry.status,
+        LedgerEntry.heard,
+        LedgerEntry.done,
+        LedgerEntry.reason,
+        LedgerEntry.changed_on,
+    )
+    .join(ledger_location, ledger_location.c.entry_id == LedgerEntry.id)
+    .where(*_ON_SHOW)
+    .order_by(LedgerEntry.changed_on.desc(), LedgerEntry.id.desc())
+    .limit(bindparam("limit"))
+)
+
+
 def latest_for_location(session: Session, location_id: int, *, limit: int = 6) -> list[LedgerEntry]:
     """Return the entries people at a location see: newest change first, and nothing merely received.
 
     "Mottatt" says only that someone heard it; the wall, the poster and the phone show what happened.
     """
-    query = (
-        select(LedgerEntry)
-        .join(ledger_location, ledger_location.c.entry_id == LedgerEntry.id)
-        .where(ledger_location.c.location_id == location_id, LedgerEntry.status != LedgerStatus.RECEIVED)
-        .options(selectinload(LedgerEntry.milestones))
-        .order_by(LedgerEntry.changed_on.desc(), LedgerEntry.id.desc())
-        .limit(limit)
-    )
-    return list(session.scalars(query))
+    return list(session.scalars(_LATEST, {"location": location_id, "limit": limit}))
 
 
-def public_json(entry: LedgerEntry, lang: str) -> dict[str, Any]:
+def latest_headlines(session: Session, location_id: int, *, limit: int, lang: str) -> list[dict[str, Any]]:
+    """Return the same entries as latest_for_location, as public_json gives them but without milestones."""
+    rows = session.connection().execute(_HEADLINES, {"location": location_id, "limit": limit})
+    return [public_json(row, lang, milestones=False) for row in rows]
+
+
+def public_json(entry: LedgerEntry | Row[Any], lang: str, *, milestones: bool = True) -> dict[str, Any]:
     """Return an entry as the public side shows it (the tablet's configuration, the page, the poster)."""
     from kiosk.i18n import in_language
 
     with in_language(lang):
         words = str(STATUS_WORDS[entry.status])
-    return {
+    data: dict[str, Any] = {
         "id": entry.id,
         "status": entry.status.value,
         "status_words": words,
@@ -206,8 +234,10 @@ def public_json(entry: LedgerEntry, lang: str) -> dict[str, Any]:
         "done": pick(entry.done, lang),
         "reason": pick(entry.reason, lang),
         "changed_on": entry.changed_on.isoformat(),
-        "milestones": [{"on": m.on.isoformat(), "text": pick(m.text, lang)} for m in entry.milestones],
     }
+    if milestones:
+        data["milestones"] = [{"on": m.on.isoformat(), "text": pick(m.text, lang)} for m in entry.milestones]
+    return data
 
 
 def for_digest(session: Session, council: Council, first_day: date, last_day: date, lang: str) -> dict[str, Any]:

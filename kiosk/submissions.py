@@ -81,11 +81,13 @@ class Stored:
     """The outcome of a submission; replayed is True when an earlier identical request stored it.
 
     help is True when free text suggests someone may be in danger: the thank-you shows where to get help.
+    texts are the ids of the free text stored now (none on a replay), for a receipt code.
     """
 
     id: uuid.UUID
     replayed: bool = False
     help: bool = False
+    texts: tuple[uuid.UUID, ...] = ()
 
 
 _INSERT_SUBMISSION = insert(Submission)
@@ -146,9 +148,8 @@ def submit(session: Session, target: LinkTarget, given: Given, *, now: datetime,
         connection.execute(delete(Submission).where(Submission.id == submission_id))
         return _replay(session, given.key, given.body_hash or "")
     texts = [r for r in rows if r.text is not None]
-    if texts:
-        _store_texts(session, target, texts, submission_id, period)
-    return Stored(submission_id, help=any(suggests_crisis(r.text or "") for r in texts))
+    text_ids = _store_texts(session, target, texts, submission_id, period) if texts else ()
+    return Stored(submission_id, help=any(suggests_crisis(r.text or "") for r in texts), texts=text_ids)
 
 
 def _store(
@@ -191,10 +192,10 @@ def _store(
 
 def _store_texts(
     session: Session, target: LinkTarget, texts: list[AnswerRow], submission_id: uuid.UUID, period: date
-) -> None:
-    """Store free text de-identified; what was typed goes only into the sealed original, for moderators."""
+) -> tuple[uuid.UUID, ...]:
+    """Store free text de-identified and return its ids; what was typed goes only into the sealed original."""
     words = local_words(session, target.location_id)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for row in texts:
         scrubbed = scrub(row.text or "", words)
         rows.append(
@@ -212,6 +213,7 @@ def _store_texts(
             }
         )
     session.connection().execute(_INSERT_TEXTS, rows)
+    return tuple(sorted(row["id"] for row in rows))
 
 
 def answered_version(session: Session, target: LinkTarget, version_id: int | None) -> LinkTarget:

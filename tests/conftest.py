@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
 from kiosk import create_app, formspec, published
-from kiosk.public import forms
+from kiosk.public import forms, prerender
 from kiosk.extensions import db
 from kiosk.models import Base, FormVersion, Location, LocationKind, QuestionKind, ShortLink
 from kiosk.operations import QuestionDraft, add_version, create_form, create_link, create_location, publish
@@ -86,6 +86,7 @@ def app(database_url: str, tmp_path: Path, app_config: dict[str, Any]) -> Iterat
     formspec._cache.clear()
     published.clear()
     forms._classes.clear()
+    prerender.clear()
     app = _make_app(database_url, tmp_path / "instance", **app_config)
     yield app
     with app.app_context():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from kiosk.models import LocalWord
@@ -19,11 +19,13 @@ class BadWord(ValueError):
         self.key = key
 
 
+# Built once: every submission with free text reads the list, and building the select cost more than running it.
+_WORDS = select(LocalWord.word).where(LocalWord.location_id == bindparam("location")).order_by(LocalWord.word)
+
+
 def local_words(session: Session, location_id: int) -> list[str]:
     """Return the words always redacted at a location."""
-    return list(
-        session.scalars(select(LocalWord.word).where(LocalWord.location_id == location_id).order_by(LocalWord.word))
-    )
+    return list(session.connection().execute(_WORDS, {"location": location_id}).scalars())
 
 
 def add_word(session: Session, location_id: int, word: str) -> LocalWord:

@@ -7,17 +7,19 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from kiosk.database import begin_write
 from kiosk.extensions import db
 from kiosk.formspec import InvalidAnswer
 from kiosk.i18n import LANGUAGE_NAMES, current_language, restrict_to
-from kiosk.ledger import latest_for_location, public_json
+from kiosk.ledger import latest_for_location, latest_headlines, public_json
 from kiosk.links import LinkTarget, UnknownLink, resolve_link
 from kiosk.public.forms import PublicForm, ReceiptOfferForm, build_form_class, raw_answers
+from kiosk.public.prerender import blank_questions
 from kiosk.published import VersionView, published_view
 from kiosk.receipts import NoFreeText, ReceiptTaken, display, issue, texts_of
-from kiosk.submissions import EmptySubmission, Given, IdempotencyConflict, Rules, body_hash, submit
+from kiosk.submissions import EmptySubmission, Given, IdempotencyConflict, Rules, Stored, body_hash, submit
 
 bp = Blueprint("public", __name__)
 
@@ -36,13 +38,22 @@ def _load(code: str) -> tuple[LinkTarget, VersionView]:
     return target, version
 
 
-def _render(target: LinkTarget, version: VersionView, form: PublicForm, notice: str | None = None, status: int = 200):
+def _render(
+    target: LinkTarget,
+    version: VersionView,
+    form: PublicForm | None,
+    notice: str | None = None,
+    status: int = 200,
+    *,
+    questions: Markup | None = None,
+):
     return (
         render_template(
             "kiosk/form.html",
             target=target,
             version=version,
             form=form,
+            questions=questions,
             notice=notice,
             lang=current_language(),
             languages=version.languages,
@@ -76,8 +87,8 @@ def show_form(code: str):
     target, version = _load(code)
     if code != target.code:
         return redirect(url_for(".show_form", code=target.code, lang=request.args.get("lang")))
-    form_class = build_form_class(version, current_language(), current_app.config["MAX_FREE_TEXT"])
-    return _render(target, version, form_class(formdata=None))
+    questions = blank_questions(version, current_language(), current_app.config["MAX_FREE_TEXT"])
+    return _render(target, version, None, questions=questions)
 
 
 @bp.post("/s/<code>")
@@ -113,7 +124,7 @@ def submit_form(code: str):
     if stored.help:
         # Only in the signed cookie the form already uses, for the next page: never in a URL, log or table.
         session["help"] = True
-    _offer_receipt(stored.id)
+    _offer_receipt(stored)
     return redirect(url_for(".thanks", code=target.code, lang=lang))
 
 
@@ -142,8 +153,8 @@ def _thanks(
         again=again,
         help=help,
         languages=version.languages,
-        ledger=_ledger(target, THANKS_ENTRIES),
-        receipt_offer=ReceiptOfferForm() if RECEIPT_TEXTS in session else None,
+        ledger=latest_headlines(db.session, target.location_id, limit=THANKS_ENTRIES, lang=current_language()),
+        receipt_offer=RECEIPT_TEXTS in session,
         receipt=receipt,
     )
 
@@ -176,8 +187,9 @@ RECEIPT_TEXTS = "receipt_texts"
 _RECEIPT_PAGES = {"public.thanks", "public.make_receipt", "static"}
 
 
-def _offer_receipt(submission_id: uuid.UUID) -> None:
-    texts = texts_of(db.session, submission_id)
+def _offer_receipt(stored: Stored) -> None:
+    # A replay stored nothing now: its texts are the first post's.
+    texts = texts_of(db.session, stored.id) if stored.replayed else stored.texts
     if texts:
         session[RECEIPT_TEXTS] = [t.hex for t in texts]
     else:

@@ -308,3 +308,10 @@ def test_responses_match_the_openapi_schemas(client, form_json):
     check(body, "Submission")
     check(post_json(client, body).get_json(), "Stored")
     check(post_json(client, {"link": "ZZZZZZ", "answers": {}}).get_json(), "Error")
+
+
+def test_the_api_leaves_the_session_cookie_alone(client, link, form_json):
+    assert "Set-Cookie" in client.get(f"/s/{link.code}").headers  # the phone's form signs its CSRF token in it
+    response = post_json(client, {"link": form_json["link"], "answers": full_answers(form_json)})
+    assert response.status_code == 201
+    assert "Set-Cookie" not in response.headers and "Cookie" not in response.headers.get("Vary", "")

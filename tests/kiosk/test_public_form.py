@@ -1,12 +1,14 @@
 """The public form at /s/<code>: languages, every kind of answer, CSRF, honeypot, kind errors."""
 import re
 import time
+from datetime import UTC, datetime
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
-from kiosk.models import Answer, Submission
+from kiosk.models import Answer, QuestionKind, Submission
+from kiosk.operations import QuestionDraft
 from tests.kiosk.helpers import count, csrf_token, questions_by_kind, stored_answers, submission_key
 
 
@@ -320,3 +322,31 @@ def test_the_api_says_when_to_show_help(client, form_json):
     free = questions_by_kind(form_json)["free_text"]["id"]
     assert post_json(client, {"link": form_json["link"], "answers": {free: "I want to kill myself"}}).get_json()["help"] is True
     assert post_json(client, {"link": form_json["link"], "answers": {free: "The queue is killing me"}}).get_json()["help"] is False
+
+
+def test_a_new_version_is_shown_at_once_though_the_blank_form_is_kept(client, session, link):
+    from kiosk.operations import add_version, publish
+
+    assert "Hvordan var dagen?" in client.get(f"/s/{link.code}").get_data(as_text=True)
+    drafts = [QuestionDraft(QuestionKind.YES_NO, {"nb": "Er kaffen god?"})]
+    version = add_version(session, link.form, {"nb": "Ny versjon"}, drafts)
+    publish(session, version, now=datetime.now(UTC))
+    session.commit()
+    html = client.get(f"/s/{link.code}").get_data(as_text=True)
+    assert "Er kaffen god?" in html and "Hvordan var dagen?" not in html
+
+
+def test_a_retired_link_is_refused_right_after_its_form_was_shown(client, session, link):
+    from kiosk.operations import retire_link
+
+    assert client.get(f"/s/{link.code}").status_code == 200
+    retire_link(session, link, now=datetime.now(UTC))
+    session.commit()
+    assert client.get(f"/s/{link.code}").status_code == 404
+
+
+def test_the_kept_blank_form_follows_the_language(client, link):
+    assert "Hvordan var dagen?" in client.get(f"/s/{link.code}").get_data(as_text=True)
+    english = client.get(f"/s/{link.code}?lang=en").get_data(as_text=True)
+    assert "How was the day?" in english and "Hvordan var dagen?" not in english
+    assert "Leave this field empty" in english
