@@ -104,6 +104,11 @@ def build(
     return Built(digest, True)
 
 
+# Rows per INSERT: psycopg parses each statement's placeholders in Python, which costs far more than
+# the round trips saved past a few hundred rows (1,000 rows: 90 ms a statement).
+TEXT_ROWS_PER_INSERT = 200
+
+
 def _record_texts(session: Session, digest_id: int, text_ids: list[str]) -> None:
     """Record every text the digest counted, shown or not (a receipt says it was in the report).
 
@@ -113,7 +118,10 @@ def _record_texts(session: Session, digest_id: int, text_ids: list[str]) -> None
     """
     rows = [{"digest_id": digest_id, "free_text_id": uuid.UUID(hex=t)} for t in text_ids]
     if rows:
-        session.connection().execute(insert(DigestText).returning(DigestText.digest_id), rows).all()
+        statement = insert(DigestText).returning(DigestText.digest_id)
+        session.connection().execution_options(insertmanyvalues_page_size=TEXT_ROWS_PER_INSERT).execute(
+            statement, rows
+        ).all()
 
 
 def _carried_in(session: Session, council: Council, period: Period) -> dict[int, date]:
