@@ -148,8 +148,8 @@ def submit(session: Session, target: LinkTarget, given: Given, *, now: datetime,
         connection.execute(delete(Submission).where(Submission.id == submission_id))
         return _replay(session, given.key, given.body_hash or "")
     texts = [r for r in rows if r.text is not None]
-    text_ids = _store_texts(session, target, texts, submission_id, period) if texts else ()
-    return Stored(submission_id, help=any(suggests_crisis(r.text or "") for r in texts), texts=text_ids)
+    text_ids, urgent = _store_texts(session, target, texts, submission_id, period) if texts else ((), False)
+    return Stored(submission_id, help=urgent, texts=text_ids)
 
 
 def _store(
@@ -192,8 +192,11 @@ def _store(
 
 def _store_texts(
     session: Session, target: LinkTarget, texts: list[AnswerRow], submission_id: uuid.UUID, period: date
-) -> tuple[uuid.UUID, ...]:
-    """Store free text de-identified and return its ids; what was typed goes only into the sealed original."""
+) -> tuple[tuple[uuid.UUID, ...], bool]:
+    """Store free text de-identified; return its ids, and whether any suggests someone may be in danger.
+
+    What was typed goes only into the sealed original, for moderators.
+    """
     words = local_words(session, target.location_id)
     rows: list[dict[str, Any]] = []
     for row in texts:
@@ -213,7 +216,7 @@ def _store_texts(
             }
         )
     session.connection().execute(_INSERT_TEXTS, rows)
-    return tuple(sorted(row["id"] for row in rows))
+    return tuple(sorted(row["id"] for row in rows)), any(row["urgent"] for row in rows)
 
 
 def answered_version(session: Session, target: LinkTarget, version_id: int | None) -> LinkTarget:

@@ -96,7 +96,6 @@ def build(
         text_ids = snapshot.pop("text_ids")
         digest.snapshot = snapshot
         digest.status = DigestStatus.READY
-        session.flush()
         _record_texts(session, digest.id, text_ids)
         queue_deliveries(session, digest, now=now)
     digest.built_at = db_time(now)

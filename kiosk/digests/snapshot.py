@@ -10,6 +10,7 @@ language, so it renders the same every time.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -28,6 +29,40 @@ from kiosk.reporting.suppression import cell_json, one_count, text_visible
 SCHEMA = 1
 
 
+@dataclass(frozen=True)
+class Places:
+    """The council's places in a digest: each read over its range, shown alone, merged or carried over."""
+
+    names: dict[int, str]
+    ranges: dict[int, tuple[date, date]]
+    current: counts.Submissions
+    big: list[int]  # k or more submissions: shown alone
+    small: list[int]  # some, but fewer than k
+    merge: list[int]  # the small ones, when together they have k: "other places"
+    carry: list[int]  # the small ones otherwise: carried into the next digest
+
+    @property
+    def shown(self) -> dict[int, tuple[date, date]]:
+        return {loc: self.ranges[loc] for loc in [*self.big, *self.merge]}
+
+    @property
+    def rows(self) -> list[int]:
+        return [*self.big, *([counts.OTHERS] if self.merge else [])]
+
+
+def places_of(session: Session, council: Council, period: Period, carried_in: Mapping[int, date]) -> Places:
+    """Return which places the digest shows alone, merges into "other places" or carries into the next."""
+    k = council.k
+    names = {loc.id: loc.name for loc in council.locations}
+    ranges = {loc: (min(carried_in.get(loc, period.first_day), period.first_day), period.last_day) for loc in names}
+    current = counts.submissions(session, ranges)
+    big = [loc for loc in names if current.total(loc) >= k]
+    small = [loc for loc in names if 0 < current.total(loc) < k]
+    merge = small if sum(current.total(loc) for loc in small) >= k else []
+    carry = [loc for loc in small if loc not in merge]
+    return Places(names, ranges, current, big, small, merge, carry)
+
+
 def gather(
     session: Session,
     council: Council,
@@ -38,21 +73,16 @@ def gather(
 ) -> dict[str, Any] | None:
     """Return the digest of council for period, or None when it has fewer than k submissions in all."""
     k, lang = council.k, council.language
-    names = {loc.id: loc.name for loc in council.locations}
     carried_in = carried_in or {}
-    ranges = {loc: (min(carried_in.get(loc, period.first_day), period.first_day), period.last_day) for loc in names}
-    current = counts.submissions(session, ranges)
-    big = [loc for loc in names if current.total(loc) >= k]
-    small = [loc for loc in names if 0 < current.total(loc) < k]
-    merge = small if sum(current.total(loc) for loc in small) >= k else []
-    carry = [loc for loc in small if loc not in merge]
-    shown = {loc: ranges[loc] for loc in [*big, *merge]}
+    places = places_of(session, council, period, carried_in)
+    names, current, big, shown = places.names, places.current, places.big, places.shown
     if sum(current.total(loc) for loc in shown) < k:
         return None
-    rows = [*big, *([counts.OTHERS] if merge else [])]
     earlier = {"before": _earlier(session, period.before(), big), "year": _earlier(session, period.year_before(), big)}
     with force_locale(lang):
-        locations = counts.location_table(current, rows, names, merge, k=k, others=_("Andre steder"), earlier=earlier)
+        locations = counts.location_table(
+            current, places.rows, names, places.merge, k=k, others=_("Andre steder"), earlier=earlier
+        )
         questions = _questions(session, shown, period, big, k=k, lang=lang)
         visible = [loc for loc in big if text_visible(current.total(loc), k)]
         free = _free_text(session, council, names, visible, period, lang=lang)
@@ -74,20 +104,36 @@ def gather(
         "themes": free["themes"],
         "urgent": cell_json(one_count(_urgent(session, list(shown), period), k)),
         "burst": cell_json(one_count(current.burst, k)),
-        "carried_over": _carried_over(
-            free["carried_over"],
-            {names[loc]: start for loc, start in carried_in.items() if loc in shown and start < period.first_day},
-        ),
-        "carried_forward": [
-            {"location_id": loc, "location": names[loc], "from": ranges[loc][0].isoformat()} for loc in carry
-        ],
-        "held_back": sorted(names[loc] for loc in names if loc not in big and loc in set(small)),
-        "merged": {"locations": [names[loc] for loc in merge], "periods": list(merged)},
+        **_carrying(places, period, carried_in, free["carried_over"], merged),
         # "You said, we did": open entries, those closed since the last digest, and the headline.
         "ledger": ledger.for_digest(session, council, period.first_day, period.last_day, lang),
         "text_ids": free["ids"],
         # The places whose text this digest could show: the next digest reads their text from here on.
         "text_places": visible,
+    }
+
+
+def _carrying(
+    places: Places, period: Period, carried_in: Mapping[int, date], text_from: dict[str, date], merged: Sequence[str]
+) -> dict[str, Any]:
+    """Return what the digest says about answers moved between digests and places: carried in from earlier
+    periods, carried forward to the next digest, held back, and merged (places, and periods that waited)."""
+    names = places.names
+    return {
+        "carried_over": _carried_over(
+            text_from,
+            {
+                names[loc]: start
+                for loc, start in carried_in.items()
+                if loc in places.shown and start < period.first_day
+            },
+        ),
+        "carried_forward": [
+            {"location_id": loc, "location": names[loc], "from": places.ranges[loc][0].isoformat()}
+            for loc in places.carry
+        ],
+        "held_back": sorted(names[loc] for loc in names if loc not in places.big and loc in set(places.small)),
+        "merged": {"locations": [names[loc] for loc in places.merge], "periods": list(merged)},
     }
 
 

@@ -66,7 +66,7 @@ def count_periods(session: Session, first: date, last: date, *, open_from: date)
 
 def ensure_counted(session: Session, first: date, last: date, *, open_from: date) -> bool:
     """Count the periods starting first..last unless all are marked counted; return whether it counted."""
-    days = len(_days(first, last))
+    days = (last - first).days + 1
     marked = session.scalar(
         select(func.count())
         .select_from(CountedPeriod)
