@@ -16,7 +16,9 @@ On a copy of the template database (bench/runs.py; builds write), through kiosk'
    - the same week after a late answer took one of its days' counted mark away, so that the build counts
      its days again, median of 3;
    and rendering the next week's digest as text, HTML and PDF, median of 5 (of 3 for the PDF);
-4. the trends page's trend for one place over 52 weeks (kiosk.reporting.trends.trends), median of 5.
+4. the trends page's trend for one place over 52 weeks (kiosk.reporting.trends.trends), median of 5;
+5. retention deleting the oldest week of submissions with their answers, texts and keys
+   (kiosk.storage.delete_periods, as retention.run does when a week's time is up), once, to the commit.
 
 The floors, in the same run: bench/week_sql.py's bare SQL over the raw answers for the span and places each
 operation reads (1 cold run, then the median of 5 warm), and a bare GROUP BY over answer_tally for one
@@ -209,6 +211,7 @@ def measure(url: str, database: str, spans: Spans, *, postgres: bool = False) ->
         _peak(database, "after the builds and renders")
         rows += _trend(database, spans, cpu)
         _peak(database, "after the trends")
+        rows += _retention(database, spans, cpu)
     return rows
 
 
@@ -350,6 +353,23 @@ def _trend(database: str, spans: Spans, cpu: Callable[[], float]) -> list[Row]:
         raise RuntimeError("the trend has no weeks")
     return [Row("trend, one place, 52 weeks (reporting.trends.trends)", database, READS, wall, used,
                 "answer_tally, 52 weeks, 1 place")]
+
+
+def _retention(database: str, spans: Spans, cpu: Callable[[], float]) -> list[Row]:
+    from kiosk.database import begin_write
+    from kiosk.extensions import db
+    from kiosk.storage import delete_periods
+
+    def delete() -> int:
+        begin_write(db.session)
+        deleted = delete_periods(db.session, spans.earliest, spans.earliest + timedelta(days=6))
+        db.session.commit()  # the keys to the deleted submissions are checked here on PostgreSQL (deferred)
+        return deleted
+
+    wall, used, deleted = _timed(delete, 1, cpu)
+    if not deleted:
+        raise RuntimeError("the oldest week had no submissions to delete")
+    return [Row(f"retention, the oldest week ({deleted:,} submissions; storage.delete_periods)", database, 1, wall, used)]
 
 
 def _check_counts(session: Any, spans: Spans) -> None:

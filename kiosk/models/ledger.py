@@ -48,7 +48,7 @@ ledger_text = Table(
     "ledger_text",
     Base.metadata,
     Column("entry_id", ForeignKey("ledger_entry.id", ondelete="CASCADE"), primary_key=True),
-    Column("free_text_id", UuidBytes, ForeignKey("free_text.id", **DEFERRED), primary_key=True),
+    Column("free_text_id", UuidBytes, ForeignKey("free_text.id", **DEFERRED), primary_key=True, index=True),
 )
 
 
@@ -101,4 +101,6 @@ class Receipt(Base):
     __table_args__ = ({"sqlite_with_rowid": False},)
 
     code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    free_text_id: Mapped[uuid.UUID] = mapped_column(UuidBytes, ForeignKey("free_text.id", **DEFERRED), primary_key=True)
+    free_text_id: Mapped[uuid.UUID] = mapped_column(
+        UuidBytes, ForeignKey("free_text.id", **DEFERRED), primary_key=True, index=True
+    )

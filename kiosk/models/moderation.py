@@ -48,7 +48,7 @@ class FreeText(Base):
     __table_args__ = (WITHOUT_ROWID,)
 
     id: Mapped[uuid.UUID] = mapped_column(UuidBytes, primary_key=True)
-    submission_id: Mapped[uuid.UUID] = mapped_column(UuidBytes, ForeignKey("submission.id", **DEFERRED))
+    submission_id: Mapped[uuid.UUID] = mapped_column(UuidBytes, ForeignKey("submission.id", **DEFERRED), index=True)
     question_id: Mapped[int] = mapped_column()
     # The text with names, numbers and addresses replaced by [navn], [telefon] …; what anyone may read.
     text: Mapped[str] = mapped_column(Text)
