@@ -52,7 +52,17 @@ def test_database_url_selects_database(clean_env, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://u:p@127.0.0.1:1/siifra")
     app = create_app()
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@127.0.0.1:1/siifra"
-    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True, "hide_parameters": True}
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {
+        "pool_pre_ping": True,
+        "hide_parameters": True,
+        "connect_args": {"options": "-c jit=off"},
+    }
+
+
+def test_an_operators_connection_options_win(clean_env, monkeypatch):
+    monkeypatch.setenv("SIIFRA_SECRET_KEY", "x")
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://u:p@127.0.0.1:1/siifra?options=-c%20work_mem%3D64MB")
+    assert "connect_args" not in create_app().config["SQLALCHEMY_ENGINE_OPTIONS"]
 
 
 def test_unknown_time_bucket_is_refused(clean_env, monkeypatch):
@@ -72,3 +82,10 @@ def test_sqlite_pragmas(session):
     assert session.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
     assert session.execute(text("PRAGMA busy_timeout")).scalar() == 10000
     assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_postgresql_sessions_run_without_jit(session):
+    """A backend that once JIT-compiled a query makes each later parallel query's workers load LLVM."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    assert session.execute(text("SHOW jit")).scalar() == "off"
