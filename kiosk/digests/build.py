@@ -108,7 +108,7 @@ def build(
 TEXT_ROWS_PER_INSERT = 200
 
 
-def _record_texts(session: Session, digest_id: int, text_ids: list[str]) -> None:
+def _record_texts(session: Session, digest_id: int, ids: list[uuid.UUID]) -> None:
     """Record every text the digest counted, shown or not (a receipt says it was in the report).
 
     On PostgreSQL the ids go as one array in one INSERT … SELECT unnest(…): as rows, psycopg's
@@ -117,7 +117,6 @@ def _record_texts(session: Session, digest_id: int, text_ids: list[str]) -> None
     in multi-row INSERTs (SQLAlchemy's insertmanyvalues, which needs RETURNING), on the connection:
     the ORM's bulk insert cost three times as much.
     """
-    ids = [uuid.UUID(hex=t) for t in text_ids]
     if not ids:
         return
     if session.get_bind().dialect.name == "postgresql":

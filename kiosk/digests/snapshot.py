@@ -177,7 +177,7 @@ def _free_text(
             shown, texts.counts_before(session, council.id, period), themes, lang, _("Uten tema")
         ),
         "carried_over": carried,
-        "ids": [t.id.hex for t in shown],
+        "ids": [t.id for t in shown],
     }
 
 
