@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, Select, exists, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from kiosk.ids import id_range
 from kiosk.models import Council, FormVersion, FreeText, Location, Submission, TextStatus, User
@@ -50,7 +50,10 @@ def _closed_before(today: date) -> ColumnElement[bool]:
 
 def _waiting(today: date, show_open: bool) -> Select[tuple[FreeText]]:
     query = (
-        select(FreeText).join(Submission, Submission.id == FreeText.submission_id).where(FreeText.status.in_(WAITING))
+        select(FreeText)
+        .join(Submission, Submission.id == FreeText.submission_id)
+        .options(contains_eager(FreeText.submission))  # the list shows each item's place and period
+        .where(FreeText.status.in_(WAITING))
     )
     if not show_open:
         query = query.where(FreeText.urgent.is_(True) | _closed_before(today))
@@ -195,6 +198,7 @@ def released_items(session: Session, *, filters: QueueFilter = QueueFilter(), li
     query = (
         select(FreeText)
         .join(Submission, Submission.id == FreeText.submission_id)
+        .options(contains_eager(FreeText.submission))  # the list shows each item's place and period
         .where(FreeText.status == TextStatus.RELEASED)
     )
     if filters.location_id is not None:
