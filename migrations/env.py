@@ -5,8 +5,6 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from kiosk.models.base import built_on
-
 config = context.config
 # Keep the app's own loggers: migrations run inside tests and the app, not only from the shell.
 fileConfig(config.config_file_name, disable_existing_loggers=False)
@@ -40,7 +38,6 @@ def run_migrations_online() -> None:
             # delete its rows and cascade into every table that points to it. The pragma only
             # takes effect outside a transaction, so it goes straight to the driver.
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
-        conf_args.setdefault("include_object", built_on(connection.dialect.name))
         context.configure(connection=connection, target_metadata=db.metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()

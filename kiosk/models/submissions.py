@@ -4,11 +4,10 @@ Nothing here may point to a person. Time is a coarse period (a day or an ISO wee
 the period and are random after it (kiosk/ids.py); the tables are WITHOUT ROWID on SQLite, so rows
 are stored in id order: a period's rows lie together, in an order that says nothing about arrival.
 Answers are keyed by their submission, so they sit right next to it, and a period's answers are one
-range of the key too (on PostgreSQL, one range of a block range index: see Answer). Every query the
-product runs reads a range of periods; the only other indexes are on the keys that point to a
-submission from elsewhere (a text's, a retry key's), because deleting a submission makes the database
-look for rows that still point to it, and without an index it reads the whole table for each one (a
-week of retention took minutes at a million).
+range of the key too. Every query the product runs reads a range of periods by primary key; the only
+secondary indexes are on the keys that point to a submission from elsewhere (a text's, a retry key's),
+because deleting a submission makes the database look for rows that still point to it, and without an
+index it reads the whole table for each one (a week of retention took minutes at a million).
 
 Answers have no foreign keys to questions and options on purpose: published versions never change
 (kiosk/models/immutability.py) and answers are checked against them before they are stored; a
@@ -23,7 +22,7 @@ import uuid
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, Index, PrimaryKeyConstraint, SmallInteger, String, false
+from sqlalchemy import ForeignKey, SmallInteger, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kiosk.models.base import Base
@@ -33,8 +32,6 @@ if TYPE_CHECKING:
     from kiosk.models.moderation import FreeText
 
 WITHOUT_ROWID: dict[str, Any] = {"sqlite_with_rowid": False}
-# Heap pages per summary in the answers' block range index on PostgreSQL (a day at a place is a few pages).
-PAGES_PER_RANGE = 8
 DEFERRED: dict[str, Any] = {"deferrable": True, "initially": "DEFERRED"}
 
 
@@ -65,24 +62,13 @@ class Answer(Base):
     """One answer: a number (smiley, scale, yes/no as 1/0) or a chosen option; free text is a FreeText."""
 
     __tablename__ = "answer"
-    __table_args__ = (
-        # SQLite: a B-tree in key order (WITHOUT ROWID), the answers of a submission next to it.
-        PrimaryKeyConstraint("submission_id", "position").ddl_if(dialect="sqlite"),
-        # PostgreSQL keeps rows in a heap that settle() leaves in id order, so a block range index finds
-        # a period (and a submission) in a few pages; a primary key's B-tree cost 40 bytes an answer,
-        # a third of the database, for lookups nothing needs.
-        Index(
-            "ix_answer_submission_id",
-            "submission_id",
-            postgresql_using="brin",
-            postgresql_with={"pages_per_range": PAGES_PER_RANGE, "autosummarize": "on"},
-        ).ddl_if(dialect="postgresql"),
-        WITHOUT_ROWID,
-    )
+    __table_args__ = (WITHOUT_ROWID,)
 
-    submission_id: Mapped[uuid.UUID] = mapped_column(UuidBytes, ForeignKey("submission.id", **DEFERRED))
+    submission_id: Mapped[uuid.UUID] = mapped_column(
+        UuidBytes, ForeignKey("submission.id", **DEFERRED), primary_key=True
+    )
     # The answer's place within its submission (a multiple choice gives one row per option).
-    position: Mapped[int] = mapped_column(SmallInteger, autoincrement=False)
+    position: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
     question_id: Mapped[int] = mapped_column()
     number: Mapped[int | None] = mapped_column(default=None)
     option_id: Mapped[int | None] = mapped_column(default=None)
