@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -13,7 +14,7 @@ from admin.blueprint import bp
 from admin.forms import ActionForm
 from admin.moderation_forms import BulkForm, HideForm, QueueFilterForm, RedactForm, message_for, segments
 from kiosk.extensions import db
-from kiosk.models import FreeText, HideReason, Role
+from kiosk.models import FreeText, HideReason, Location, Role
 from kiosk.moderation import queue as moderation
 from kiosk.periods import local_today
 
@@ -40,6 +41,12 @@ def _audit(action: str, item: FreeText, **details: object) -> None:
     record(db.session, current_user(), action, str(item.id), now=now(), **details)
 
 
+def _places_of() -> Callable[[FreeText], Location]:
+    """Return a lookup of each listed item's location, the locations read once."""
+    places = moderation.locations_by_id(db.session)
+    return lambda item: places[item.submission.location_id]
+
+
 @bp.get("/moderation")
 @roles(*MODERATORS)
 def moderation_queue():
@@ -53,7 +60,7 @@ def moderation_queue():
         filters=filters_form,
         bulk=BulkForm(),
         segments=segments,
-        location_of=lambda item: moderation.location_of(db.session, item),
+        location_of=_places_of(),
     )
 
 
@@ -238,5 +245,5 @@ def moderation_released():
         filters=filters_form,
         segments=segments,
         action=ActionForm(),
-        location_of=lambda item: moderation.location_of(db.session, item),
+        location_of=_places_of(),
     )
