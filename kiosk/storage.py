@@ -4,8 +4,8 @@ SQLite stores these tables in key order (WITHOUT ROWID), so a period's rows are 
 the start. PostgreSQL's heap keeps rows in the order they arrived, and a plain `SELECT` or a `pg_dump`
 would show that order; settle() rewrites the rows of closed periods in id order, which is random
 within a period. The scheduler runs settle_closed() every night for the closed periods that late
-answers may still reach; until then an open period is in arrival order on PostgreSQL (and nothing
-shows an open period: no peeking).
+answers may still reach and that are not settled yet; until then an open period is in arrival order on
+PostgreSQL (and nothing shows an open period: no peeking).
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import bindparam, insert, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
 from kiosk.database import rowcount
 from kiosk.ids import id_range
+from kiosk.models import SettledPeriod
 from kiosk.models.types import UuidBytes
 from kiosk.periods import period_start
 
@@ -66,10 +67,37 @@ def settle(session: Session, first: date, last: date) -> int:
 
 
 def settle_closed(session: Session, *, today: date, unit: str, backdate_days: int) -> int:
-    """Settle the closed periods that began in the last backdate_days + 6 days (a tablet's late answers reach them)."""
-    first = today - timedelta(days=backdate_days + 6)
+    """Settle the closed periods that late answers may still reach (backdate_days + 6 days back), unless marked.
+
+    A period is marked once settled (SettledPeriod); a late answer takes its mark away (kiosk/submissions.py),
+    so each night settles the periods that closed since, and those a late answer reached: usually one.
+    A late answer stored while its period is being settled may keep its place until the next one comes;
+    that tells no more than its being late, which its period already says.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        return 0
+    first = period_start(today - timedelta(days=backdate_days + 6), unit)
     last = period_start(today, unit) - timedelta(days=1)
-    return settle(session, period_start(first, unit), last) if first <= last else 0
+    step = timedelta(days=7 if unit == "week" else 1)
+    marked = set(session.scalars(select(SettledPeriod.period).where(SettledPeriod.period.between(first, last))))
+    periods = [first + step * n for n in range((last - first) // step + 1)] if first <= last else []
+    moved = 0
+    for run in _runs([p for p in periods if p not in marked], step):
+        moved += settle(session, run[0], run[-1])
+        session.execute(insert(SettledPeriod), [{"period": p} for p in run])
+    session.flush()
+    return moved
+
+
+def _runs(periods: list[date], step: timedelta) -> list[list[date]]:
+    """Return the periods in runs of consecutive ones, so that each run is settled as one range."""
+    runs: list[list[date]] = []
+    for period in periods:
+        if runs and runs[-1][-1] + step == period:
+            runs[-1].append(period)
+        else:
+            runs.append([period])
+    return runs
 
 
 # Rows that point to anonymous rows and go when they go (they are not anonymous themselves).

@@ -23,7 +23,16 @@ from kiosk.formspec import AnswerRow, spec_for, validate_answers
 from kiosk.hashing import sha256_hex
 from kiosk.ids import period_id
 from kiosk.links import LinkTarget
-from kiosk.models import Answer, CountedPeriod, Device, FormVersion, FreeText, IdempotencyKey, Submission
+from kiosk.models import (
+    Answer,
+    CountedPeriod,
+    Device,
+    FormVersion,
+    FreeText,
+    IdempotencyKey,
+    SettledPeriod,
+    Submission,
+)
 from kiosk.models.types import UuidBytes
 from kiosk.moderation.crisis import suggests_crisis
 from kiosk.moderation.deidentify import scrub
@@ -103,6 +112,7 @@ _CLAIM_KEY = text(
     bindparam("created_on", type_=Date()),
 )
 _UNCOUNT = delete(CountedPeriod).where(CountedPeriod.period == bindparam("period", type_=Date()))
+_UNSETTLE = delete(SettledPeriod).where(SettledPeriod.period == bindparam("period", type_=Date()))
 # A day, not a time: staff see that a tablet has gone quiet, and nothing finer.
 _SEEN = (
     update(Device)
@@ -138,6 +148,8 @@ def submit(session: Session, target: LinkTarget, given: Given, *, now: datetime,
     if period < period_start(today, rules.period_unit):
         # Late into a closed period (a tablet's queue, a typed-in note): its counts are no longer complete.
         connection.execute(_UNCOUNT, {"period": period})
+        if connection.dialect.name == "postgresql":  # and its rows are no longer all in id order
+            connection.execute(_UNSETTLE, {"period": period})
     # The submission goes in before its key: a key pointing at a row not yet written is an outstanding
     # deferred-key violation, and while one is outstanding SQLite checks every insert of a parent by
     # scanning the (unindexed) child tables, 26 ms at a million answers instead of 0.01 ms.

@@ -20,7 +20,7 @@ from kiosk.models.reporting import (
 )
 from kiosk.models.scheduling import SchedulerLease
 from kiosk.models.staff import AuditEvent, Council, Invitation, LoginThrottle, RecoveryCode, Role, StaffSession, User
-from kiosk.models.submissions import Answer, IdempotencyKey, Submission
+from kiosk.models.submissions import Answer, IdempotencyKey, SettledPeriod, Submission
 
 __all__ = [
     "Answer",
@@ -56,6 +56,7 @@ __all__ = [
     "Role",
     "SchedulerLease",
     "Setting",
+    "SettledPeriod",
     "ShortLink",
     "StaffSession",
     "Submission",

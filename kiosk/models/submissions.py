@@ -87,3 +87,17 @@ class IdempotencyKey(Base):
     # Deferred: the key is claimed first, in the same transaction, before its submission exists.
     submission_id: Mapped[uuid.UUID] = mapped_column(UuidBytes, ForeignKey("submission.id", **DEFERRED), index=True)
     created_on: Mapped[date] = mapped_column()
+
+
+class SettledPeriod(Base):
+    """A closed period whose rows PostgreSQL's heap holds in id order: settled, and no answer has come since.
+
+    kiosk/storage.py marks the periods it settles, and settles only unmarked ones; an answer stored late
+    into a period (a tablet's queue, a typed-in note) takes the mark away, so its period is settled again.
+    SQLite stores these tables in key order and never needs marks.
+    """
+
+    __tablename__ = "settled_period"
+    __table_args__ = (WITHOUT_ROWID,)
+
+    period: Mapped[date] = mapped_column(primary_key=True)
