@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session
 
 from kiosk import lease
 from kiosk.extensions import db
-from kiosk.periods import local_today
+from kiosk.periods import local_today, period_start
 
 log = logging.getLogger(__name__)
 MISFIRE_GRACE = timedelta(hours=6)
@@ -91,14 +91,29 @@ def settle_periods(session: Session, *, now: datetime, config: Mapping[str, Any]
 
 
 def count_periods(session: Session, *, now: datetime, config: Mapping[str, Any]) -> str:
-    """Count again the periods late answers may still reach: trends and digests read these counts."""
-    from kiosk.reporting.tallies import count_recent
+    """Count again the periods late answers may still reach, and any never counted: trends and digests read these.
+
+    Each part is its own write transaction, so that web workers never wait long for the write lock.
+    """
+    from kiosk.database import begin_write
+    from kiosk.reporting.tallies import count_periods as count
+    from kiosk.reporting.tallies import periods_due
 
     today = local_today(config["TIMEZONE"], now)
-    counted = count_recent(session, today, int(config["MAX_BACKDATE_DAYS"]), unit=config["TIME_BUCKET"])
-    if counted is None:
+    spans = periods_due(session, today, int(config["MAX_BACKDATE_DAYS"]))
+    session.commit()  # the read above ends here; each part below takes the write lock up front
+    if not spans:
         return "No answers to count."
-    return f"Counted the periods from {counted[0].isoformat()} to {counted[1].isoformat()}."
+    open_from = period_start(today, config["TIME_BUCKET"])
+    for first, last in spans:
+        begin_write(session)
+        count(session, first, last, open_from=open_from)
+        session.commit()
+    days = sum((last - first).days + 1 for first, last in spans)
+    return (
+        f"Counted the periods from {spans[0][0].isoformat()} to {spans[-1][1].isoformat()} "
+        f"({days} days, in {len(spans)} parts)."
+    )
 
 
 def run_retention(session: Session, *, now: datetime, config: Mapping[str, Any]) -> str:

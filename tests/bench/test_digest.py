@@ -22,7 +22,7 @@ def test_the_digest_benchmark_times_every_operation_next_to_its_floor(
     out = capsys.readouterr().out
     table = [line for line in out.splitlines() if line.startswith("| ") and "| SQLite |" in line]
     operations = [line.split(" | ")[0].lstrip("| ") for line in table]
-    assert operations[:2] == ["first full count (count_recent, no counts yet)", "nightly recount (count_recent)"]
+    assert operations[:3] == ["first full count (periods_due, no counts yet)", "its longest part (up to 14 days, one write transaction)", "nightly recount (periods_due)"]
     builds = [o for o in operations if o.startswith("weekly digest build, ")]
     assert [o.split(" (")[0].split(", ")[1] for o in builds] == [
         "a new council's first", "the next week", builds[1].split("(")[1].split(":")[0] + " after a late answer"]

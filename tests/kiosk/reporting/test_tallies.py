@@ -1,17 +1,19 @@
 """Per-period counts: the nightly recount covers every period late answers may reach, and the first run
-on an older installation counts all that was there; closed periods are marked counted until a late
-answer reaches one, and a digest counts again only then."""
+on an older installation counts all that was there, in parts that each hold the write lock briefly, and
+goes on where a run that stopped left off; closed periods are marked counted until a late answer
+reaches one, and a digest counts again only then."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import func, select
 
+from kiosk import scheduler
 from kiosk.database import begin_write
 from kiosk.extensions import db
 from kiosk.models import CountedPeriod, SubmissionTally
 from kiosk.periods import period_start
-from kiosk.reporting.tallies import count_recent, ensure_counted
+from kiosk.reporting.tallies import PART_DAYS, count_periods, ensure_counted, periods_due
 from tests.kiosk.helpers import questions_by_kind
 
 
@@ -20,12 +22,23 @@ def counted(app) -> int:
         return int(db.session.scalar(select(func.coalesce(func.sum(SubmissionTally.count), 0))))
 
 
-def recount(app, today: date):
+def due(app, today: date) -> list[tuple[date, date]]:
     with app.app_context():
-        begin_write(db.session)
-        done = count_recent(db.session, today, app.config["MAX_BACKDATE_DAYS"], unit=app.config["TIME_BUCKET"])
+        spans = periods_due(db.session, today, app.config["MAX_BACKDATE_DAYS"])
+        db.session.rollback()
+        return spans
+
+
+def recount(app, today: date):
+    """Run the scheduler's count-periods job on today; return the first and last period start it counted."""
+    spans = due(app, today)
+    with app.app_context():
+        line = scheduler.count_periods(
+            db.session, now=datetime.combine(today, time(12), tzinfo=timezone.utc), config=app.config
+        )
         db.session.commit()
-        return done
+    assert line.startswith("Counted" if spans else "No answers")
+    return (spans[0][0], spans[-1][1]) if spans else None
 
 
 def test_first_run_counts_everything_then_only_recent_periods(app, client, link, make_submission):
@@ -85,3 +98,30 @@ def test_closed_periods_stay_marked_until_a_late_answer_reaches_one(app, client,
         db.session.commit()
     assert total == (2 if unit == "week" else 1)  # the day of the 10th is in the same week as the 11th
     assert late in marked(app)
+
+
+def test_a_first_count_goes_in_parts_and_a_stopped_one_goes_on_where_it_left_off(app, client, link, make_submission):
+    """An older installation's first count is a year: each part is its own short write transaction."""
+    smiley = questions_by_kind(client.get(f"/api/v1/links/{link.code}").get_json())["smiley"]["id"]
+    today = date(2026, 11, 18)
+    for month in (6, 8, 11):
+        make_submission(link, {smiley: 3}, now=datetime(2026, month, 3, 12, tzinfo=timezone.utc))
+    spans = due(app, today)
+    earliest = period_start(date(2026, 6, 3), app.config["TIME_BUCKET"])
+    assert spans[0][0] == earliest and spans[-1][1] == today
+    assert all((last - first).days < PART_DAYS for first, last in spans)
+    assert all(later[0] == earlier[1] + timedelta(days=1) for earlier, later in zip(spans, spans[1:]))  # no gaps
+    assert len(spans) >= (today - earliest).days // PART_DAYS
+
+    with app.app_context():  # a run stopped after its first three parts: they are counted and committed
+        for first, last in spans[:3]:
+            begin_write(db.session)
+            count_periods(db.session, first, last, open_from=period_start(today, app.config["TIME_BUCKET"]))
+            db.session.commit()
+    assert counted(app) == 1  # June's; not yet August's or November's
+    assert due(app, today) == spans[3:]  # the next run goes on where this one stopped
+
+    recount(app, today)
+    assert counted(app) == 3
+    recent = today - timedelta(days=app.config["MAX_BACKDATE_DAYS"] + 6)
+    assert due(app, today)[0][0] == recent  # now only the periods late answers may still reach
