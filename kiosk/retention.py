@@ -20,11 +20,13 @@ from kiosk.database import rowcount
 from kiosk.ids import EPOCH, id_range
 from kiosk.models import (
     AnswerTally,
+    CountedPeriod,
     Digest,
     DigestDelivery,
     FreeText,
     LedgerEntry,
     Setting,
+    SettledPeriod,
     SubmissionTally,
     TextStatus,
 )
@@ -118,7 +120,7 @@ def run(session: Session, *, today: date, rules: Policy) -> Report:
 
 
 def _delete_reports(session: Session, cutoff: date) -> int:
-    """Delete what was counted and reported about periods before cutoff: per-period counts and digests.
+    """Delete what was counted and reported about periods before cutoff: per-period counts, their marks, digests.
 
     A digest holds released text and counts of its period, so it goes with the answers it was made of;
     a ledger entry that pointed to it stays, without the link.
@@ -128,8 +130,8 @@ def _delete_reports(session: Session, cutoff: date) -> int:
     for model in (DigestText, DigestDelivery):
         session.execute(delete(model).where(model.digest_id.in_(old)))
     digests = session.execute(delete(Digest).where(Digest.last_day < cutoff))
-    for tally in (SubmissionTally, AnswerTally):
-        session.execute(delete(tally).where(tally.period < cutoff))
+    for counts in (SubmissionTally, AnswerTally, CountedPeriod, SettledPeriod):  # and the marks on those periods
+        session.execute(delete(counts).where(counts.period < cutoff))
     return rowcount(digests)
 
 

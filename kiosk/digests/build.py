@@ -104,18 +104,14 @@ def build(
     return Built(digest, True)
 
 
-# Rows per INSERT on SQLite (a few multi-row INSERTs rather than a statement per row).
-TEXT_ROWS_PER_INSERT = 200
-
-
 def _record_texts(session: Session, digest_id: int, ids: list[uuid.UUID]) -> None:
     """Record every text the digest counted, shown or not (a receipt says it was in the report).
 
     On PostgreSQL the ids go as one array in one INSERT … SELECT unnest(…): as rows, psycopg's
     executemany makes a round trip per row, and a multi-row INSERT costs psycopg a parse of every
-    placeholder in Python (8 INSERTs of 200 rows took 85 ms for a week's 1,482 texts). On SQLite, rows
-    in multi-row INSERTs (SQLAlchemy's insertmanyvalues, which needs RETURNING), on the connection:
-    the ORM's bulk insert cost three times as much.
+    placeholder in Python (8 INSERTs of 200 rows took 85 ms for a week's 1,482 texts). On SQLite,
+    sqlite3's own executemany of one prepared INSERT (ids bound as their 16 bytes, as UuidBytes stores
+    them): SQLAlchemy's multi-row INSERTs cost 8-11 ms for those texts, the ORM's bulk insert three times that.
     """
     if not ids:
         return
@@ -125,11 +121,9 @@ def _record_texts(session: Session, digest_id: int, ids: list[uuid.UUID]) -> Non
             insert(DigestText).from_select(["digest_id", "free_text_id"], select(literal(digest_id), every))
         )
         return
-    rows = [{"digest_id": digest_id, "free_text_id": i} for i in ids]
-    statement = insert(DigestText).returning(DigestText.digest_id)
-    session.connection().execution_options(insertmanyvalues_page_size=TEXT_ROWS_PER_INSERT).execute(
-        statement, rows
-    ).all()
+    session.connection().exec_driver_sql(
+        "INSERT INTO digest_text (digest_id, free_text_id) VALUES (?, ?)", [(digest_id, i.bytes) for i in ids]
+    )
 
 
 def _carried_in(session: Session, council: Council, period: Period) -> dict[int, date]:

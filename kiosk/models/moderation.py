@@ -65,8 +65,8 @@ class FreeText(Base):
     quote: Mapped[bool] = mapped_column(default=False, server_default=false())
     # The moderator who released it first, where a second must confirm.
     first_release_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), default=None)
-    # The day it was moderated: staff time, never the respondent's.
-    moderated_on: Mapped[date | None] = mapped_column(default=None)
+    # The day it was moderated: staff time, never the respondent's. Indexed: digests read what was released since.
+    moderated_on: Mapped[date | None] = mapped_column(default=None, index=True)
 
     submission: Mapped[Submission] = relationship(back_populates="free_texts")
 

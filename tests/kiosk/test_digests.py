@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from kiosk.digests.build import build, build_due
 from kiosk.digests.periods import parse_period, week_of
@@ -219,7 +219,7 @@ def test_periods_are_written_as_people_write_them():
 
 def test_retention_deletes_old_digests_and_counts_with_their_answers(app, client, session, council, places, make_submission):
     from kiosk import ledger
-    from kiosk.models import AnswerTally, LedgerEntry, SubmissionTally
+    from kiosk.models import AnswerTally, CountedPeriod, LedgerEntry, SettledPeriod, SubmissionTally
     from kiosk.retention import Policy, run
 
     form = form_of(client, places["Fyrlykta"])
@@ -230,7 +230,9 @@ def test_retention_deletes_old_digests_and_counts_with_their_answers(app, client
     kept = built(app, council.id, "2026-W46")
     entry = ledger.add_entry(session, ledger.EntryValues(heard={"nb": "Mer frukt"}, location_ids=[places["Fyrlykta"].location_id],
                                                          digest_id=old.id), today=date(2024, 11, 26))
+    session.add_all([SettledPeriod(period=date(2024, 11, 13)), SettledPeriod(period=date(2026, 11, 11))])
     session.commit()
+    assert session.scalar(select(func.count()).select_from(CountedPeriod).where(CountedPeriod.period < date(2024, 11, 24)))
     with app.app_context():
         report = run(db.session, today=date(2026, 11, 24), rules=Policy(months=24, original_days=30, key_days=7))
         db.session.commit()
@@ -242,6 +244,10 @@ def test_retention_deletes_old_digests_and_counts_with_their_answers(app, client
     assert session.scalars(select(SubmissionTally.period).where(SubmissionTally.period < date(2024, 11, 24))).all() == []
     assert session.scalars(select(AnswerTally.period).where(AnswerTally.period < date(2024, 11, 24))).all() == []
     assert session.scalars(select(SubmissionTally)).all()  # this year's counts stay
+    # The marks that said which of those periods were counted, and settled, go with them.
+    assert session.scalars(select(CountedPeriod.period).where(CountedPeriod.period < date(2024, 11, 24))).all() == []
+    assert session.scalars(select(CountedPeriod.period).where(CountedPeriod.period >= date(2024, 11, 24))).all()
+    assert session.scalars(select(SettledPeriod.period)).all() == [date(2026, 11, 11)]
 
 
 def test_a_theme_prints_a_stable_sample_of_its_texts_and_counts_them_all():
