@@ -73,8 +73,13 @@ def released_texts(
     )
     if released_since is not None:
         # Through the index on moderated_on: the text moderated since is a few days' worth, where the id range
-        # is up to 12 weeks' (SQLite would read the range, as its planner prefers a primary key's two bounds).
-        query = query.where(FreeText.id.in_(select(FreeText.id).where(FreeText.moderated_on >= released_since)))
+        # is up to 12 weeks'. Both forms, so that both planners take the index: SQLite only for the IN (it
+        # prefers a primary key's two bounds to one bound on an index), PostgreSQL only with the plain
+        # condition (it hashed the IN's ids against the range). At 1 M: 14 → 2.7 ms SQLite, 15 → 0.9 ms PostgreSQL.
+        query = query.where(
+            FreeText.moderated_on >= released_since,
+            FreeText.id.in_(select(FreeText.id).where(FreeText.moderated_on >= released_since)),
+        )
     rows = session.execute(query).all()
     shown = _shown(session, not_shown_to, [row[0] for row in rows]) if not_shown_to is not None else set()
     return [Text(row[0], row[1], row[2], row[3], period_of(row[0])) for row in rows if row[0] not in shown]
