@@ -3,12 +3,14 @@
 Every staff member may read the list (a council member sees what concerns their council); moderators
 read only. What an entry may say is checked in kiosk/ledger.py, the same as on the command line.
 The entry form checks its own CSRF token (FlaskForm), so that a page left open too long is shown
-again with everything typed in it, instead of the blueprint's "page expired" message.
+again with everything typed in it, instead of the blueprint's "page expired" message. Its search among
+the digest's texts posts the same form and shows it again as typed, saving nothing.
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -22,7 +24,18 @@ from admin.forms import ActionForm
 from admin.ledger_forms import LANG_NAMES, LANGS, PARTS, EntryForm
 from kiosk import ledger
 from kiosk.extensions import csrf, db
-from kiosk.models import Council, Digest, DigestStatus, FreeText, LedgerEntry, LedgerStatus, Location, Role, Theme
+from kiosk.models import (
+    Council,
+    Digest,
+    DigestStatus,
+    FreeText,
+    LedgerEntry,
+    LedgerStatus,
+    Location,
+    Role,
+    TextStatus,
+    Theme,
+)
 from kiosk.models.reporting import DigestText
 from kiosk.models.types import pick
 from kiosk.periods import local_today
@@ -150,6 +163,9 @@ def _save(entry: LedgerEntry | None):
     own = _own_council()
     if own is not None:
         form.council.data = own  # a council member writes for their own council, whatever was posted
+    if "find" in request.form:  # a search among the digest's texts: the form again, as typed, nothing saved
+        words = request.form.get("words", "")[:WORDS_LENGTH]
+        return _page(form, entry, chosen_places=_places(places), chosen_texts=texts, words=words)
     if not form.validate():
         if form.csrf_token.errors:
             flash(_("Siden har vært åpen en stund. Teksten er tatt vare på – trykk «Lagre» en gang til."), "error")
@@ -192,6 +208,7 @@ def _page(
     *,
     chosen_places: list[Location],
     chosen_texts: list[str],
+    words: str = "",
     status: int = 200,
 ):
     digest_id = form.digest.data or None
@@ -205,8 +222,7 @@ def _page(
         lang_names=LANG_NAMES,
         locations=_writable_places(),
         chosen_places=chosen_places,
-        texts=_digest_texts(digest_id) if digest_id else [],
-        chosen_texts=set(chosen_texts),
+        texts=_text_choices(digest_id, chosen_texts, words),
         statuses=ledger.STATUS_NAMES,
         action=ActionForm(),
     )
@@ -246,15 +262,45 @@ def _places(ids: list[int]) -> list[Location]:
     return list(db.session.scalars(select(Location).where(Location.id.in_(ids)))) if ids else []
 
 
-def _digest_texts(digest_id: int) -> list[FreeText]:
-    """Return the released texts a digest showed, to link an entry to the ones it answers."""
-    query = (
-        select(FreeText)
+# A council's first digest may carry thousands of texts (18,838 at a million submissions: a 3.2 MB page).
+# The form lists this many at a time, and every chosen one; a search among the digest's texts finds the rest.
+TEXTS_SHOWN = 200
+WORDS_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class TextChoices:
+    """The texts an entry may answer, as the form lists them."""
+
+    chosen: list[tuple[str, str]]  # (id in hex, text): every chosen one, from the digest or not, whatever the search
+    found: list[tuple[str, str]]  # up to TEXTS_SHOWN of the digest's other texts that hold every word searched for
+    matching: int  # how many of the digest's other texts hold them (all of them, without words)
+    total: int  # how many texts the digest has
+    words: str
+
+
+def _text_choices(digest_id: int | None, chosen: list[str], words: str) -> TextChoices:
+    """Return the chosen texts (released ones), and the released texts the chosen digest showed, to choose from."""
+    ids = [uuid.UUID(hex=t) for t in chosen]
+    picked = db.session.execute(
+        select(FreeText.id, FreeText.text)
+        .where(FreeText.id.in_(ids), FreeText.status == TextStatus.RELEASED)
+        .order_by(FreeText.id)
+    ).tuples()
+    shown = [(text_id.hex, text) for text_id, text in picked]
+    rows = db.session.execute(
+        select(FreeText.id, FreeText.text)
         .join(DigestText, DigestText.free_text_id == FreeText.id)
         .where(DigestText.digest_id == digest_id)
         .order_by(FreeText.id)
-    )
-    return list(db.session.scalars(query))
+    ).tuples()
+    wanted, taken = words.casefold().split(), set(ids)
+    found, total = [], 0
+    for text_id, text in rows if digest_id else ():
+        total += 1
+        if text_id not in taken and all(word in text.casefold() for word in wanted):
+            found.append((text_id.hex, text))
+    return TextChoices(shown, found[:TEXTS_SHOWN], len(found), total, " ".join(words.split()))
 
 
 def _posted_ids(name: str) -> list[int]:

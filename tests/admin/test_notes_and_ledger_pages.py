@@ -177,3 +177,52 @@ def test_a_council_member_writes_for_their_council_and_reads_no_other(session, c
     assert client.get(f"/admin/ledger/{theirs.id}").status_code == 404
     assert "Annet sted" not in client.get("/admin/ledger").get_data(as_text=True)
     assert member.post_form(f"/admin/ledger/{theirs.id}/remove").status_code == 404
+
+
+def test_an_entry_finds_its_texts_among_a_digests_and_keeps_what_was_chosen_and_typed(app, session, client, make_staff,
+                                                                                    link, council, make_text,
+                                                                                    monkeypatch):
+    """A first digest may carry thousands of texts: the form lists a few, a search finds the rest, nothing is lost."""
+    from kiosk.digests.build import build
+    from kiosk.digests.periods import parse_period
+
+    monkeypatch.setattr("admin.views.ledger.TEXTS_SHOWN", 3)
+    said = ["Mer kaffe om morgenen", "Kaffen er kald", "Flere turer", "Lengre åpent", "Bedre stoler", "Mer musikk"]
+    ids = {text: make_text(link, text, now=datetime(2026, 11, 11, 12, tzinfo=UTC)) for text in said}
+    for item in session.scalars(select(FreeText)):
+        item.status, item.moderated_on = TextStatus.RELEASED, date(2026, 11, 20)
+    session.commit()
+    digest = build(session, council, parse_period("2026-W46"), now=datetime(2026, 11, 23, 9, tzinfo=UTC)).digest
+    session.commit()
+    admin = signed_in(client, make_staff(Role.ADMIN))
+
+    page = client.get(f"/admin/ledger/new?digest={digest.id}&text={ids['Flere turer'].hex}").get_data(as_text=True)
+    assert f'value="{ids["Flere turer"].hex}" checked> «Flere turer»' in page  # chosen on the digest's page
+    assert page.count('name="texts"') == 4  # the chosen one and 3 of the other 5
+    assert "Her vises 3 av de 5 svarene." in page
+
+    typed = entry_form(link.location_id, digest=str(digest.id), heard_nb="Dere vil ha bedre kaffe",
+                       texts=[ids["Flere turer"].hex], words="  KAFFE ", find="1")
+    found = admin.post_form("/admin/ledger/new", typed)
+    page = found.get_data(as_text=True)
+    assert found.status_code == 200 and "Dere vil ha bedre kaffe</textarea>" in page  # as typed, not saved
+    assert "Svar som inneholder «KAFFE»: 2." in page and "Her vises" not in page
+    assert f'value="{ids["Mer kaffe om morgenen"].hex}"> «Mer kaffe om morgenen»' in page
+    assert f'value="{ids["Kaffen er kald"].hex}"> «Kaffen er kald»' in page
+    assert f'value="{ids["Flere turer"].hex}" checked>' in page  # chosen, though it does not say kaffe
+    assert "Bedre stoler" not in page
+    session.rollback()
+    assert session.scalars(select(LedgerEntry)).all() == []
+
+    del typed["find"]
+    typed["texts"] = [ids["Flere turer"].hex, ids["Kaffen er kald"].hex]
+    assert admin.post_form("/admin/ledger/new", typed).status_code == 302
+    session.rollback()
+    entry = session.scalars(select(LedgerEntry)).one()
+    assert sorted(t.text for t in entry.texts) == ["Flere turer", "Kaffen er kald"]
+    page = client.get(f"/admin/ledger/{entry.id}").get_data(as_text=True)
+    assert page.count(" checked> «") == 2 and page.count('name="texts"') == 5  # both chosen, 3 of the other 4
+
+    nothing = admin.post_form(f"/admin/ledger/{entry.id}", {**typed, "words": "sykkel", "find": "1"})
+    assert "Svar som inneholder «sykkel»: 0." in nothing.get_data(as_text=True)
+    assert nothing.get_data(as_text=True).count(" checked> «") == 2

@@ -58,5 +58,19 @@ def test_a_member_reads_the_digest_and_downloads_the_pdf(app, session, client, s
     if os.environ.get("SIIFRA_SCREENSHOTS"):
         subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf),
                         str(SCREENSHOTS / "digest-pdf")], check=True)
+
+    # From the digest to what the council does about it: an entry linked to the answer it answers, found by a word.
+    page.get_by_role("link", name="Skriv hva dere gjør med dette, i «Dette har vi gjort»").click()
+    page.get_by_label("Bokmål").first.fill("Dere vil ha bedre kaffe")
+    page.get_by_label("Finn svar med disse ordene").fill("kaffe")
+    page.get_by_label("Finn svar med disse ordene").press("Enter")  # finds; saves nothing
+    expect(page.get_by_role("status")).to_have_text("Svar som inneholder «kaffe»: 1.")
+    expect(page.get_by_label("Bokmål").first).to_have_value("Dere vil ha bedre kaffe")  # what was typed stays
+    page.get_by_role("checkbox", name="«Mer kaffe, takk»").check()
+    if os.environ.get("SIIFRA_SCREENSHOTS"):
+        page.screenshot(path=str(SCREENSHOTS / "admin-ledger-entry.png"), full_page=True)
+    page.get_by_role("button", name="Lagre", exact=True).click()
+    expect(page.get_by_text("Oppføringen er lagret.")).to_be_visible()
+    expect(page.get_by_role("checkbox", name="«Mer kaffe, takk»")).to_be_checked()
     assert not errors
     context.close()
