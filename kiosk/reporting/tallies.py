@@ -52,6 +52,12 @@ def count_periods(session: Session, first: date, last: date, *, open_from: date)
 
     The periods that start before open_from have closed, and are marked as counted.
     """
+    if session.get_bind().dialect.name == "postgresql":
+        # A late answer takes its period's mark away before it stores anything (kiosk/submissions.py). Without
+        # this lock one that comes while the count runs could miss both the count and the mark the count then
+        # writes; with it, it waits, and takes the new mark away. Counts wait for each other too. SQLite has
+        # one writer at a time.
+        session.execute(text("LOCK TABLE counted_period IN SHARE ROW EXCLUSIVE MODE"))
     low, high = id_range(first, last)
     for model in (SubmissionTally, AnswerTally, CountedPeriod):
         session.execute(delete(model).where(model.period >= first, model.period <= last))

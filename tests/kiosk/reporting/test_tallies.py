@@ -4,6 +4,7 @@ goes on where a run that stopped left off; closed periods are marked counted unt
 reaches one, and a digest counts again only then."""
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import func, select
@@ -125,3 +126,38 @@ def test_a_first_count_goes_in_parts_and_a_stopped_one_goes_on_where_it_left_off
     assert counted(app) == 3
     recent = today - timedelta(days=app.config["MAX_BACKDATE_DAYS"] + 6)
     assert due(app, today)[0][0] == recent  # now only the periods late answers may still reach
+
+
+def test_an_answer_that_comes_late_while_its_period_is_counted_takes_the_new_mark_away(app, client, link,
+                                                                                       make_submission):
+    """A count in progress and a late answer into the same period: whichever commits first, the period ends up
+    either counted with the answer or unmarked (counted again later), never marked without it. SQLite has one
+    writer at a time; on PostgreSQL the late answer waits for the count's lock on the marks."""
+    smiley = questions_by_kind(client.get(f"/api/v1/links/{link.code}").get_json())["smiley"]["id"]
+    today = date(2026, 11, 18)
+    period = period_start(date(2026, 11, 10), app.config["TIME_BUCKET"])
+    make_submission(link, {smiley: 3}, now=datetime(2026, 11, 10, 12, tzinfo=timezone.utc))
+    recount(app, today)
+    assert period in marked(app)
+    failures: list[BaseException] = []
+
+    def late_answer() -> None:
+        try:
+            make_submission(link, {smiley: 5}, now=datetime(2026, 11, 18, 12, tzinfo=timezone.utc),
+                            day=date(2026, 11, 10))
+        except BaseException as error:  # noqa: BLE001 - reported below, in the test's thread
+            failures.append(error)
+
+    with app.app_context():
+        begin_write(db.session)
+        count_periods(db.session, period, period, open_from=period_start(today, app.config["TIME_BUCKET"]))
+        late = threading.Thread(target=late_answer)
+        late.start()
+        late.join(0.5)
+        assert late.is_alive()  # it waits for the count to end
+        db.session.commit()
+    late.join(10)
+    assert not late.is_alive() and not failures
+    assert period not in marked(app)  # so the next count, or a digest, counts the period again, with it
+    recount(app, today)
+    assert counted(app) == 2
