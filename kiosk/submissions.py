@@ -206,9 +206,7 @@ def _store(
         connection.execute(_INSERT_ANSWERS, answers)
 
 
-def _prepare_texts(
-    session: Session, target: LinkTarget, texts: list[AnswerRow], period: date
-) -> list[dict[str, Any]]:
+def _prepare_texts(session: Session, target: LinkTarget, texts: list[AnswerRow], period: date) -> list[dict[str, Any]]:
     """Return the rows of free text, de-identified, without their submission's id; marked urgent where any
     suggests someone may be in danger. What was typed goes only into the sealed original, for moderators.
     """
