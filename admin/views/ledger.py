@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from wtforms.fields.choices import SelectChoice
 
 from admin.access import ALL_STAFF, current_user, now, roles
@@ -282,25 +282,24 @@ class TextChoices:
 def _text_choices(digest_id: int | None, chosen: list[str], words: str) -> TextChoices:
     """Return the chosen texts (released ones), and the released texts the chosen digest showed, to choose from."""
     ids = [uuid.UUID(hex=t) for t in chosen]
-    picked = db.session.execute(
-        select(FreeText.id, FreeText.text)
-        .where(FreeText.id.in_(ids), FreeText.status == TextStatus.RELEASED)
-        .order_by(FreeText.id)
-    ).tuples()
-    shown = [(text_id.hex, text) for text_id, text in picked]
-    rows = db.session.execute(
+    released = select(FreeText.id, FreeText.text).where(FreeText.id.in_(ids), FreeText.status == TextStatus.RELEASED)
+    shown = _texts(released) if ids else []
+    if not digest_id:
+        return TextChoices(shown, [], 0, 0, "")
+    rows = _texts(
         select(FreeText.id, FreeText.text)
         .join(DigestText, DigestText.free_text_id == FreeText.id)
         .where(DigestText.digest_id == digest_id)
-        .order_by(FreeText.id)
-    ).tuples()
-    wanted, taken = words.casefold().split(), set(ids)
-    found, total = [], 0
-    for text_id, text in rows if digest_id else ():
-        total += 1
-        if text_id not in taken and all(word in text.casefold() for word in wanted):
-            found.append((text_id.hex, text))
-    return TextChoices(shown, found[:TEXTS_SHOWN], len(found), total, " ".join(words.split()))
+    )
+    wanted, taken = words.casefold().split(), set(chosen)
+    found = [(i, text) for i, text in rows if i not in taken and all(word in text.casefold() for word in wanted)]
+    return TextChoices(shown, found[:TEXTS_SHOWN], len(found), len(rows), " ".join(words.split()))
+
+
+def _texts(query: Select[tuple[uuid.UUID, str]]) -> list[tuple[str, str]]:
+    """Return (id in hex, text) of the texts the query selects, in id order."""
+    rows = db.session.execute(query.order_by(FreeText.id)).tuples()
+    return [(text_id.hex, text) for text_id, text in rows]
 
 
 def _posted_ids(name: str) -> list[int]:
