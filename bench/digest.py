@@ -154,12 +154,14 @@ def _app(url: str, postgres: bool) -> Iterator[Any]:
     """Yield kiosk's app on url, in an app context (on PostgreSQL with one pooled connection: one backend)."""
     from kiosk import create_app, database
     from kiosk.extensions import db
+    from kiosk.heap import freeze_startup
 
     config: dict[str, Any] = {"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url}
     if postgres:
         config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(url, 5000) | {"pool_size": 1, "max_overflow": 0}
     app = create_app(config)
     with app.app_context():
+        freeze_startup()  # as the scheduler process does once it has started (kiosk/heap.py)
         try:
             yield app
         finally:

@@ -75,3 +75,11 @@ logconfig_dict = {
     "filters": {"without_client_data": {"()": WithoutClientData}},
     "formatters": {"plain": {"format": "[%(process)d] [%(levelname)s] %(message)s"}},
 }
+
+
+
+def post_worker_init(worker) -> None:
+    """Set aside what loading the app made, so that the garbage collector stops walking it (kiosk/heap.py)."""
+    from kiosk.heap import freeze_startup
+
+    freeze_startup()

@@ -11,6 +11,7 @@ but for the version nibble (8) and the RFC 9562 variant bits. 90 random bits per
 
 from __future__ import annotations
 
+import functools
 import secrets
 import uuid
 from datetime import date, timedelta
@@ -29,7 +30,12 @@ def period_id(start: date) -> uuid.UUID:
 
 def period_of(row_id: uuid.UUID) -> date:
     """Return the first day of the period an id was given in."""
-    return EPOCH + timedelta(days=int.from_bytes(row_id.bytes[:4], "big"))
+    return _day(row_id.int >> 96)  # bytes 0-3
+
+
+@functools.cache
+def _day(days: int) -> date:
+    return EPOCH + timedelta(days=days)
 
 
 def id_range(first: date, last: date) -> tuple[uuid.UUID, uuid.UUID]:

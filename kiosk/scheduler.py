@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session
 
 from kiosk import lease
 from kiosk.extensions import db
+from kiosk.heap import freeze_startup
 from kiosk.periods import local_today, period_start
 
 log = logging.getLogger(__name__)
@@ -249,6 +250,7 @@ def serve(app: Flask) -> None:
     """Run the scheduler until SIGTERM or Ctrl-C, then let a running job finish and give the lease back."""
     runner = Runner(app)
     scheduler = make_scheduler(runner)
+    freeze_startup()  # it runs for weeks: full collections skip what start-up made (kiosk/heap.py)
     signal.signal(signal.SIGTERM, _stop)
     log.info("Scheduler %s starting (time zone %s).", runner.holder, app.config["TIMEZONE"])
     try:
