@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 from kiosk import ledger
 from kiosk.digests import counts, texts
 from kiosk.digests.periods import Period, week_of
-from kiosk.ids import id_range
 from kiosk.models import Council, FreeText, Submission, Theme
+from kiosk.moderation.queue import in_periods
 from kiosk.reporting.suppression import cell_json, one_count, text_visible
 
 SCHEMA = 1
@@ -183,15 +183,13 @@ def _free_text(
 
 def _urgent(session: Session, location_ids: list[int], period: Period) -> int:
     """Return how many texts in the period had words suggesting someone was in danger (never which)."""
-    low, high = id_range(period.first_day, period.last_day)
     return int(
         session.scalar(
             select(func.count())
             .select_from(FreeText)
             .join(Submission, Submission.id == FreeText.submission_id)
             .where(
-                FreeText.id >= low,
-                FreeText.id < high,
+                *in_periods(period.first_day, period.last_day),
                 FreeText.urgent.is_(True),
                 Submission.location_id.in_(location_ids),
             )

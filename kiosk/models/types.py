@@ -52,12 +52,44 @@ class UuidBytes(TypeDecorator[uuid.UUID]):
         entry's 18,817 texts at a million submissions: 295 → 204 ms for the page)."""
         if dialect.name == "postgresql":
             return None  # psycopg returns UUIDs
-        make = uuid.UUID
 
         def process(value: Any) -> uuid.UUID | None:
-            return None if value is None else make(bytes=bytes(value))
+            return None if value is None else _uuid_of(value)
 
         return process
+
+
+def _uuid_maker() -> Any:
+    """Return a function that makes the UUID of 16 bytes as uuid.UUID(bytes=...) does, in 0.6 µs instead of 1.5.
+
+    A week's digest reads its texts' ids by the thousand. UUID's __init__ checks its arguments one by one,
+    then sets the two slots it has (int, is_safe); this sets them directly. It is used only when it makes
+    exactly what UUID does on this Python; otherwise UUID itself.
+    """
+    new, put, unknown = object.__new__, object.__setattr__, uuid.SafeUUID.unknown
+
+    def make(raw: bytes) -> uuid.UUID:
+        made = new(uuid.UUID)
+        put(made, "int", int.from_bytes(raw, "big"))
+        put(made, "is_safe", unknown)
+        return made
+
+    def standard(raw: bytes) -> uuid.UUID:
+        return uuid.UUID(bytes=bytes(raw))
+
+    def facts(made: uuid.UUID) -> tuple[Any, ...]:
+        return made, str(made), hash(made), made.is_safe, made.version
+
+    sample = bytes(range(0x80, 0x90))
+    two_slots = set(getattr(uuid.UUID, "__slots__", ())) <= {"int", "is_safe", "__weakref__"}
+    try:
+        same = two_slots and facts(make(sample)) == facts(standard(sample))
+    except (AttributeError, TypeError):
+        same = False
+    return make if same else standard
+
+
+_uuid_of = _uuid_maker()
 
 
 def pick(texts: Texts | None, lang: str, fallback: str = "nb") -> str:

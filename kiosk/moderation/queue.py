@@ -48,6 +48,17 @@ def _closed_before(today: date) -> ColumnElement[bool]:
     )
 
 
+def in_periods(first: date, last: date) -> list[ColumnElement[bool]]:
+    """Return the conditions "the text, joined to its submission, is of the periods starting first..last".
+
+    A text's id and its submission's are of the same period (kiosk/ids.py), so both are ranges of their
+    keys. Said of both, it keeps PostgreSQL from hashing every submission of the places asked for: for a
+    week's text at 1 M submissions, 8 ms instead of 105 ms when it plans without parallel workers.
+    """
+    low, high = id_range(first, last)
+    return [FreeText.id >= low, FreeText.id < high, Submission.id >= low, Submission.id < high]
+
+
 def _waiting(today: date, show_open: bool) -> Select[tuple[FreeText]]:
     query = (
         select(FreeText)
@@ -72,8 +83,7 @@ def waiting_items(
             Submission.form_version_id.in_(select(FormVersion.id).where(FormVersion.form_id == filters.form_id))
         )
     if filters.period is not None:
-        low, high = id_range(filters.period, filters.period)
-        query = query.where(FreeText.id >= low, FreeText.id < high)
+        query = query.where(*in_periods(filters.period, filters.period))
     return list(session.scalars(query.order_by(FreeText.urgent.desc(), FreeText.id).limit(limit)))
 
 
@@ -213,8 +223,7 @@ def released_items(session: Session, *, filters: QueueFilter = QueueFilter(), li
             Submission.form_version_id.in_(select(FormVersion.id).where(FormVersion.form_id == filters.form_id))
         )
     if filters.period is not None:
-        low, high = id_range(filters.period, filters.period)
-        query = query.where(FreeText.id >= low, FreeText.id < high)
+        query = query.where(*in_periods(filters.period, filters.period))
     # A text's id starts with its period (kiosk/ids.py), so this is newest period first, in an order
     # fixed per item within it, read backwards along the key and stopped at limit, rather than a sort
     # of every released text (389 → 2.4 ms at 1 M on SQLite).
