@@ -23,7 +23,9 @@ On a copy of the template database (bench/runs.py; builds write), through kiosk'
 
 The floors, in the same run: bench/week_sql.py's bare SQL over the raw answers for the span and places each
 operation reads (1 cold run, then the median of 5 warm), and a bare GROUP BY over answer_tally for one
-place's 52 weeks. Wall and CPU time are medians; CPU is this process's (SQLite runs inside it), and on
+place's 52 weeks. The next week's builds are set against the bare week run right after each of them (on a
+connection of its own), so that both meet the machine in the same state: on this shared machine the bare
+week alone ranged from 23 to 40 ms between runs of a few minutes apart. Wall and CPU time are medians; CPU is this process's (SQLite runs inside it), and on
 PostgreSQL this process's plus its backend's.
 """
 
@@ -62,6 +64,15 @@ DOC = HERE.parent / "docs" / "benchmarks.md"
 START, END = "<!-- bench:digest:start -->", "<!-- bench:digest:end -->"
 BACKDATE_DAYS = 30  # kiosk's MAX_BACKDATE_DAYS
 RECOUNTS, FIRST_BUILDS, BUILDS, READS, PDFS = 3, 3, 5, 5, 3
+# Themes as staff would define them for the preload's texts (bench/preload.py TEXTS): one text in six falls
+# under none of them ("Uten tema"), the others under one to three.
+THEMES = [
+    ("Turer og kurs", ["tur*", "trips", "kurs*"]),
+    ("Mat og drikke", ["kaffe*", "mat*", "lunsj", "frukt"]),
+    ("Åpningstider", ["åpne*", "lørdag*", "fredag*"]),
+    ("Lokalene", ["stoler", "stua", "trangt"]),
+]
+BETWEEN = "raw, 1 week, 3 places, run after each of the next week's builds"
 TALLY_QUERY = """
 SELECT period, question_id, value, sum(count) AS answers
   FROM answer_tally
@@ -210,7 +221,7 @@ def measure(url: str, database: str, spans: Spans, *, postgres: bool = False) ->
         _peak(database, "before")
         rows = _counts(database, spans, cpu)
         _peak(database, "after the counts")
-        rows += _digest(database, spans, cpu)
+        rows += _digest(url, database, spans, cpu)
         _peak(database, "after the builds and renders")
         rows += _trend(database, spans, cpu)
         _peak(database, "after the trends")
@@ -252,16 +263,19 @@ def _counts(database: str, spans: Spans, cpu: Callable[[], float]) -> list[Row]:
     ]
 
 
-def _digest(database: str, spans: Spans, cpu: Callable[[], float]) -> list[Row]:
+def _digest(url: str, database: str, spans: Spans, cpu: Callable[[], float]) -> list[Row]:
     from kiosk.councils import CouncilSettings, create_council
     from kiosk.database import begin_write
     from kiosk.digests import render as rendering
     from kiosk.digests.periods import week_of
     from kiosk.extensions import db
+    from kiosk.models import Theme
 
     session = db.session
     begin_write(session)
     council = create_council(session, CouncilSettings("Benkerådet", spans.places, k=5), now=datetime.now(UTC))
+    for position, (name, keywords) in enumerate(THEMES, start=1):  # as staff would define them
+        session.add(Theme(name={"nb": name}, keywords={"nb": keywords}, position=position))
     session.commit()
     week = week_of(spans.week[0])
     first = week.before()
@@ -271,10 +285,14 @@ def _digest(database: str, spans: Spans, cpu: Callable[[], float]) -> list[Row]:
     rows.append(Row(f"weekly digest build, a new council's first ({first.label}: {texts} texts)", database,
                     FIRST_BUILDS, wall, used, "raw, 1 week, 3 places"))
     _builds(council, first, 1, cpu, keep=True)  # the week before's digest stays: the next builds follow it
-    # Every week after: the week's text and text released since, on counts the nightly count made.
-    wall, used, texts = _builds(council, week, BUILDS, cpu)
+    # Every week after: the week's text and text released since, on counts the nightly count made. The
+    # bare week runs after each build, so that both meet the machine in the same state.
+    with _week_floor(url, spans) as floor:
+        wall, used, texts = _builds(council, week, BUILDS, cpu, floor=floor)
     rows.append(Row(f"weekly digest build, the next week ({week.label}: {texts} texts; counted last night)",
-                    database, BUILDS, wall, used, "raw, 1 week, 3 places"))
+                    database, BUILDS, wall, used, BETWEEN))
+    rows.append(Row(BETWEEN, database, BUILDS, statistics.median(floor.walls), statistics.median(floor.cpus),
+                    cold=floor.walls[0]))
     # A late answer has reached one of the week's days since the nightly count: the build counts again.
     wall, used, _ = _builds(council, week, RECOUNTS, cpu, late=True)
     rows.append(Row(f"weekly digest build, {week.label} after a late answer (counts its days again)", database,
@@ -306,7 +324,7 @@ def _texts(digest_id: int) -> int:
 
 
 def _builds(council: Any, period: Any, times: int, cpu: Callable[[], float], *, keep: bool = False,
-            late: bool = False) -> tuple[float, float, str]:
+            late: bool = False, floor: WeekFloor | None = None) -> tuple[float, float, str]:
     """Build council's digest for period times over, as the scheduler would on the Monday after; return the
     median wall and CPU seconds and how many texts the last one counted. Unless keep, each digest is deleted after its build
     (building again returns the stored one); with late, a day of the period loses its counted mark before
@@ -343,7 +361,53 @@ def _builds(council: Any, period: Any, times: int, cpu: Callable[[], float], *, 
                 session.execute(delete(model).where(model.digest_id == digest.id))
             session.execute(delete(Digest).where(Digest.id == digest.id))
             session.commit()
+        if floor is not None:
+            floor.run()
     return statistics.median(walls), statistics.median(used), f"{texts:,}"
+
+
+@dataclass
+class WeekFloor:
+    """The bare one-week GROUP BY on a connection of its own, run once after each build it is given to."""
+
+    run_query: Callable[[], list[Any]]
+    cpu: Callable[[], float]
+    walls: list[float]
+    cpus: list[float]
+
+    def run(self) -> None:
+        started, busy = time.perf_counter(), self.cpu()
+        if not self.run_query():
+            raise RuntimeError("the bare week found no answers")
+        self.walls.append(time.perf_counter() - started)
+        self.cpus.append(self.cpu() - busy)
+
+
+@contextlib.contextmanager
+def _week_floor(url: str, spans: Spans) -> Iterator[WeekFloor]:
+    """Yield the floor "raw, 1 week, 3 places" (week_sql's query) to run between builds, on url's database."""
+    from sqlalchemy.engine import make_url
+
+    from kiosk.ids import id_range
+
+    (first, last), places = _floor_spans(spans)["raw, 1 week, 3 places"]
+    low, high = id_range(first, last)
+    where = ", ".join(str(p) for p in places)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        sql = week_sql.QUERY.format(join="CROSS JOIN", low=":low", high=":high", places=where)
+        with contextlib.closing(sqlite3.connect(f"file:{parsed.database}?mode=ro", uri=True)) as conn:
+            params = {"low": low.bytes, "high": high.bytes}
+            yield WeekFloor(lambda: conn.execute(sql, params).fetchall(), time.process_time, [], [])
+        return
+    import psycopg
+
+    sql = week_sql.QUERY.format(join="JOIN", low="%(low)s", high="%(high)s", places=where)
+    dsn = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn) as conn:
+        conn.autocommit = True
+        yield WeekFloor(lambda: conn.execute(sql, {"low": low, "high": high}).fetchall(),
+                        week_sql._cpu_of(conn.info.backend_pid), [], [])
 
 
 def _stored(council: Any, period: Any) -> Any:

@@ -211,8 +211,8 @@ def theme_groups(
     before holds the previous digest's count per theme id (None: "no theme"); the change is against it,
     and None when there was no digest for the period just before.
     """
-    matchers = [(theme, _needles(theme)) for theme in themes]
-    found = [(t, _themes_of(t.text, matchers)) for t in texts]
+    matchers = [(theme, needles) for theme in themes if (needles := _needles(theme))]
+    found = [(t, _themes_of(t.text, matchers) if matchers else []) for t in texts]
     groups: list[dict[str, Any]] = []
     for theme in [*themes, None]:
         key = theme.id if theme else None

@@ -33,8 +33,11 @@ def test_the_digest_benchmark_times_every_operation_next_to_its_floor(
     assert {o for o in operations if o.startswith(("raw,", "answer_tally"))} == {
         "raw, year, 8 places", "raw, recount's days, 8 places", "raw, 1 week, 3 places", "raw, 52 weeks, 3 places",
         "raw, build's recount days, 8 places",
+        "raw, 1 week, 3 places, run after each of the next week's builds",
         "answer_tally, 52 weeks, 1 place",
     }
+    next_week = next(line for line in table if "the next week" in line)
+    assert "| raw, 1 week, 3 places, run after each of the next week's builds |" in next_week
     assert "a test." in out and "2,000 stored submissions" in out
     written = doc.read_text(encoding="utf-8")
     assert written.startswith("# Benchmarks\n\nEarlier figures.\n\n## Council digests at a million submissions\n")
