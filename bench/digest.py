@@ -388,26 +388,9 @@ def _week_floor(url: str, spans: Spans) -> Iterator[WeekFloor]:
     """Yield the floor "raw, 1 week, 3 places" (week_sql's query) to run between builds, on url's database."""
     from sqlalchemy.engine import make_url
 
-    from kiosk.ids import id_range
-
-    (first, last), places = _floor_spans(spans)["raw, 1 week, 3 places"]
-    low, high = id_range(first, last)
-    where = ", ".join(str(p) for p in places)
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        sql = week_sql.QUERY.format(join="CROSS JOIN", low=":low", high=":high", places=where)
-        with contextlib.closing(sqlite3.connect(f"file:{parsed.database}?mode=ro", uri=True)) as conn:
-            params = {"low": low.bytes, "high": high.bytes}
-            yield WeekFloor(lambda: conn.execute(sql, params).fetchall(), time.process_time, [], [])
-        return
-    import psycopg
-
-    sql = week_sql.QUERY.format(join="JOIN", low="%(low)s", high="%(high)s", places=where)
-    dsn = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(dsn) as conn:
-        conn.autocommit = True
-        yield WeekFloor(lambda: conn.execute(sql, {"low": low, "high": high}).fetchall(),
-                        week_sql._cpu_of(conn.info.backend_pid), [], [])
+    span, places = _floor_spans(spans)["raw, 1 week, 3 places"]
+    with _bare_sql(make_url(url), span, places) as (run, cpu):
+        yield WeekFloor(run, cpu, [], [])
 
 
 def _stored(council: Any, period: Any) -> Any:
@@ -474,20 +457,34 @@ def _check_counts(session: Any, spans: Spans) -> None:
 
 
 def _raw_rows(url: Any, span: tuple[date, date], places: list[int]) -> list[tuple[Any, ...]]:
+    with _bare_sql(url, span, places) as (run, _cpu):
+        return run()
+
+
+@contextlib.contextmanager
+def _bare_sql(
+    url: Any, span: tuple[date, date], places: list[int]
+) -> Iterator[tuple[Callable[[], list[tuple[Any, ...]]], Callable[[], float]]]:
+    """Yield week_sql's query over span and places on url's database, on a connection of its own, and the
+    CPU clock that counts its work (this process's for SQLite, the backend's for PostgreSQL)."""
     from kiosk.ids import id_range
 
     low, high = id_range(*span)
     where = ", ".join(map(str, places))
     if url.get_backend_name() == "sqlite":
         sql = week_sql.QUERY.format(join="CROSS JOIN", low=":low", high=":high", places=where)
-        with contextlib.closing(sqlite3.connect(url.database)) as conn:
-            return conn.execute(sql, {"low": low.bytes, "high": high.bytes}).fetchall()
+        with contextlib.closing(sqlite3.connect(f"file:{url.database}?mode=ro", uri=True)) as conn:
+            yield (lambda: conn.execute(sql, {"low": low.bytes, "high": high.bytes}).fetchall()), time.process_time
+        return
     import psycopg
 
     sql = week_sql.QUERY.format(join="JOIN", low="%(low)s", high="%(high)s", places=where)
     dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(dsn) as conn:
-        return [tuple(row) for row in conn.execute(sql, {"low": low, "high": high}).fetchall()]
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        yield (
+            lambda: [tuple(row) for row in conn.execute(sql, {"low": low, "high": high}).fetchall()],
+            week_sql._cpu_of(conn.info.backend_pid),
+        )
 
 
 def _floor_spans(spans: Spans) -> dict[str, tuple[tuple[date, date], list[int]]]:

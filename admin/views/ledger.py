@@ -292,8 +292,14 @@ def _text_choices(digest_id: int | None, chosen: list[str], words: str) -> TextC
         .where(DigestText.digest_id == digest_id)
     )
     wanted, taken = words.casefold().split(), set(chosen)
-    found = [(i, text) for i, text in rows if i not in taken and all(word in text.casefold() for word in wanted)]
+    found = [(i, text) for i, text in rows if i not in taken and _holds(text, wanted)]
     return TextChoices(shown, found[:TEXTS_SHOWN], len(found), len(rows), " ".join(words.split()))
+
+
+def _holds(text: str, words: list[str]) -> bool:
+    """Return True when the text holds every word (in lower case), whatever its case."""
+    folded = text.casefold()
+    return all(word in folded for word in words)
 
 
 def _texts(query: Select[tuple[uuid.UUID, str]]) -> list[tuple[str, str]]:
