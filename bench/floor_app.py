@@ -70,8 +70,8 @@ INSERT INTO answer (submission_id, position, question_id, number, option_id) VAL
 DELETE_ANSWERS = "DELETE FROM answer WHERE submission_id = ?"
 DELETE_SUBMISSION = "DELETE FROM submission WHERE id = ?"
 INSERT_TEXT = """
-INSERT INTO free_text (id, submission_id, question_id, text, redactions, sealed, status, urgent, alerted, quote)
-VALUES (?, ?, ?, ?, '[]', ?, 'pending', 0, 0, 0)
+INSERT INTO free_text (id, submission_id, location_id, question_id, text, redactions, sealed, status, urgent, alerted, quote)
+VALUES (?, ?, ?, ?, ?, '[]', ?, 'pending', 0, 0, 0)
 """
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
@@ -169,7 +169,7 @@ def store(conn: sqlite3.Connection, payload: dict[str, Any], key: uuid.UUID) -> 
     zone = _zones.get(tz) or _zones.setdefault(tz, ZoneInfo(tz))
     today = datetime.now(UTC).astimezone(zone).date()
     submission_id = day_id(today)
-    rows, texts = _answer_rows(conn, version_id, payload["answers"], submission_id, today)
+    rows, texts = _answer_rows(conn, version_id, payload["answers"], submission_id, location_id, today)
     conn.execute("BEGIN IMMEDIATE")
     try:
         # kiosk's order (kiosk/submissions.py submit()): the submission and its answers, then the key, so
@@ -193,7 +193,8 @@ def store(conn: sqlite3.Connection, payload: dict[str, Any], key: uuid.UUID) -> 
 
 
 def _answer_rows(
-    conn: sqlite3.Connection, version_id: int, answers: dict[str, Any], submission_id: bytes, today: date
+    conn: sqlite3.Connection, version_id: int, answers: dict[str, Any], submission_id: bytes, location_id: int,
+    today: date,
 ) -> tuple[list, list]:
     kinds = _kinds.get(version_id)
     if kinds is None:
@@ -214,7 +215,7 @@ def _answer_rows(
         elif kind == "multiple_choice":
             values.extend((qid, None, option) for option in value)
         elif value.strip():
-            texts.append((day_id(today), submission_id, qid, value.strip(), seal(value.strip())))
+            texts.append((day_id(today), submission_id, location_id, qid, value.strip(), seal(value.strip())))
     return [(submission_id, position, *row) for position, row in enumerate(values)], texts
 
 

@@ -42,7 +42,7 @@ TEXTS = [
 ]
 SUBMISSION_COLUMNS = "id, form_version_id, location_id, channel, period, period_unit, device_id, burst"
 ANSWER_COLUMNS = "submission_id, position, question_id, number, option_id"
-TEXT_COLUMNS = "id, submission_id, question_id, text, redactions, sealed, status, hide_reason, urgent, alerted, quote, moderated_on"
+TEXT_COLUMNS = "id, submission_id, location_id, question_id, text, redactions, sealed, status, hide_reason, urgent, alerted, quote, moderated_on"
 KEY_COLUMNS = "key, body_hash, submission_id, created_on"
 
 
@@ -167,23 +167,23 @@ def days(plan: Plan, total: int, today: date, seed: int = 2026) -> Iterator[Day]
             answers = _answers(plan, pick)
             result.answers.extend((sid, position, *row[:3]) for position, row in enumerate(a for a in answers if not a[3]))
             for qid, _number, _option, text in (a for a in answers if a[3]):
-                result.texts.append(_text(period_id(day), sid, qid, text, day, today, pending, pick, sealing))
+                result.texts.append(_text(period_id(day), sid, location, qid, text, day, today, pending, pick, sealing))
             if keyed:
                 result.keys.append((uuid.UUID(bytes=secrets.token_bytes(16)), hashlib.sha256(sid.bytes).hexdigest(), sid, day))
         yield result
 
 
 def _text(
-    tid: uuid.UUID, sid: uuid.UUID, qid: int, text: str, day: date, today: date, pending: bool, pick: random.Random,
-    sealing: Any,
+    tid: uuid.UUID, sid: uuid.UUID, location: int, qid: int, text: str, day: date, today: date, pending: bool,
+    pick: random.Random, sealing: Any,
 ) -> tuple[Any, ...]:
     if pending:
         sealed = sealing.encrypt(json.dumps({"original": text, "parts": []}, ensure_ascii=False).encode()).decode()
-        return (tid, sid, qid, text, "[]", sealed, "pending", None, False, False, False, None)
+        return (tid, sid, location, qid, text, "[]", sealed, "pending", None, False, False, False, None)
     hidden = pick.random() < 0.2
     moderated = min(day + timedelta(days=3), today)
-    return (tid, sid, qid, text, "[]", None, "hidden" if hidden else "released", "personal" if hidden else None,
-            False, False, False, moderated)
+    return (tid, sid, location, qid, text, "[]", None, "hidden" if hidden else "released",
+            "personal" if hidden else None, False, False, False, moderated)
 
 
 def _answers(plan: Plan, pick: random.Random) -> list[tuple[int, int | None, int | None, str | None]]:
@@ -217,8 +217,8 @@ def fill_sqlite(path: str, plan: Plan, total: int, today: date, *, minimal: bool
                              [(s[0].bytes, s[1], s[2], s[3], s[4].isoformat(), *s[5:]) for s in day.submissions])
             conn.executemany(f"INSERT INTO answer ({ANSWER_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
                              [(a[0].bytes, *a[1:]) for a in day.answers])
-            conn.executemany(f"INSERT INTO free_text ({TEXT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                             [(t[0].bytes, t[1].bytes, *t[2:11], t[11] and t[11].isoformat()) for t in day.texts])
+            conn.executemany(f"INSERT INTO free_text ({TEXT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             [(t[0].bytes, t[1].bytes, *t[2:12], t[12] and t[12].isoformat()) for t in day.texts])
             conn.executemany(f"INSERT INTO idempotency_key ({KEY_COLUMNS}) VALUES (?, ?, ?, ?)",
                              [(k[0].bytes, k[1], k[2].bytes, k[3].isoformat()) for k in day.keys])
         if number % DAYS_PER_TRANSACTION == 0:
@@ -237,7 +237,7 @@ def _insert_minimal(conn: sqlite3.Connection, day: Day) -> None:
     counts: dict[uuid.UUID, int] = {}
     for a in day.answers:
         counts[a[0]] = counts.get(a[0], 0) + 1
-    answers += [(t[1].bytes, counts[t[1]], t[2], None, t[3], t[5]) for t in day.texts]
+    answers += [(t[1].bytes, counts[t[1]], t[3], None, t[4], t[6]) for t in day.texts]
     conn.executemany("INSERT INTO answer (submission_id, position, question_id, value, text, sealed) VALUES (?, ?, ?, ?, ?, ?)",
                      answers)
     conn.executemany("INSERT INTO idempotency_key (key, body_hash, submission_id, created_on) VALUES (?, ?, ?, ?)",
@@ -255,7 +255,7 @@ def fill_postgres(dsn: str, plan: Plan, total: int, today: date) -> None:
         for number, day in enumerate(days(plan, total, today), start=1):
             order = {s[0]: i for i, s in enumerate(sorted(day.submissions))}
             day.answers.sort(key=lambda a: (order[a[0]], a[1]))
-            texts = [(*t[:4], Jsonb([]), *t[5:]) for t in sorted(day.texts)]
+            texts = [(*t[:5], Jsonb([]), *t[6:]) for t in sorted(day.texts)]
             with conn.cursor() as cur:
                 for table, columns, rows in (
                     ("submission", SUBMISSION_COLUMNS, sorted(day.submissions)),

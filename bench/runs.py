@@ -30,7 +30,7 @@ ROWS = {
     "app": {"submission": 1, "answer": 6, "idempotency_key": 1, "free_text": 1},
     "minimal": {"submission": 1, "answer": 7, "idempotency_key": 1},
 }
-CACHE_VERSION = 9  # 6: counted_period, ix_digest_text_free_text_id; 7: indexes on the child keys; 8: settled_period; 9: ix_free_text_moderated_on
+CACHE_VERSION = 10  # 6: counted_period, ix_digest_text_free_text_id; 7: indexes on the child keys; 8: settled_period; 9: ix_free_text_moderated_on; 10: free_text.location_id
 
 
 @dataclass

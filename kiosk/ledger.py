@@ -288,19 +288,16 @@ def _closed_in_earlier_digests(session: Session, council: Council, first_day: da
     That day is the one after the last digest before this one, so an entry closed in a period whose
     digest waited for more answers still reaches the council.
     """
+    # Only the snapshots' ledger part: a year of whole snapshots (each theme's texts included) is a year of JSON.
     earlier = session.execute(
-        select(Digest.snapshot, Digest.last_day).where(
+        select(Digest.snapshot["ledger"], Digest.last_day).where(
             Digest.council_id == council.id, Digest.status == DigestStatus.READY, Digest.last_day < first_day
         )
     ).all()
     shown = {
-        e["id"]
-        for snapshot, _day in earlier
-        if isinstance(snapshot, dict)
-        for e in (snapshot.get("ledger") or {}).get("entries", [])
-        if e.get("closed")
+        e["id"] for part, _day in earlier if isinstance(part, dict) for e in part.get("entries", []) if e.get("closed")
     }
-    since = max((day for _snapshot, day in earlier), default=first_day - timedelta(days=1)) + timedelta(days=1)
+    since = max((day for _part, day in earlier), default=first_day - timedelta(days=1)) + timedelta(days=1)
     return shown, min(since, first_day)
 
 
@@ -311,8 +308,8 @@ def headline(session: Session, council: Council, until: date) -> dict[str, int]:
     an entry for it is planned or done (Care Opinion shows the same share for responses).
     """
     since = until - timedelta(days=HEADLINE_DAYS)
-    snapshots = session.scalars(
-        select(Digest.snapshot).where(
+    themes = session.scalars(
+        select(Digest.snapshot["themes"]).where(
             Digest.council_id == council.id,
             Digest.status == DigestStatus.READY,
             Digest.last_day > since,
@@ -320,10 +317,7 @@ def headline(session: Session, council: Council, until: date) -> dict[str, int]:
         )
     )
     raised = {
-        group["id"]
-        for snapshot in snapshots
-        for group in (snapshot or {}).get("themes", [])
-        if group.get("id") is not None and group.get("count")
+        group["id"] for groups in themes for group in groups or [] if group.get("id") is not None and group.get("count")
     }
     acted = set(
         session.scalars(

@@ -219,6 +219,7 @@ def _prepare_texts(session: Session, target: LinkTarget, texts: list[AnswerRow],
         rows.append(
             {
                 "id": period_id(period),
+                "location_id": target.location_id,
                 "question_id": row.question_id,
                 "text": scrubbed.text,
                 "redactions": [{"start": r.start, "end": r.end, "kind": r.kind} for r in scrubbed.redactions],

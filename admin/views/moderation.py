@@ -44,7 +44,7 @@ def _audit(action: str, item: FreeText, **details: object) -> None:
 def _places_of() -> Callable[[FreeText], Location]:
     """Return a lookup of each listed item's location, the locations read once."""
     places = moderation.locations_by_id(db.session)
-    return lambda item: places[item.submission.location_id]
+    return lambda item: places[item.location_id]
 
 
 @bp.get("/moderation")

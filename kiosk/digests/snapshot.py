@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 from kiosk import ledger
 from kiosk.digests import counts, texts
 from kiosk.digests.periods import Period, week_of
-from kiosk.models import Council, FreeText, Submission, Theme
-from kiosk.moderation.queue import in_periods
+from kiosk.models import Council, FreeText, Theme
+from kiosk.moderation.queue import text_in_periods
 from kiosk.reporting.suppression import cell_json, one_count, text_visible
 
 SCHEMA = 1
@@ -187,11 +187,10 @@ def _urgent(session: Session, location_ids: list[int], period: Period) -> int:
         session.scalar(
             select(func.count())
             .select_from(FreeText)
-            .join(Submission, Submission.id == FreeText.submission_id)
             .where(
-                *in_periods(period.first_day, period.last_day),
+                *text_in_periods(period.first_day, period.last_day),
                 FreeText.urgent.is_(True),
-                Submission.location_id.in_(location_ids),
+                FreeText.location_id.in_(location_ids),
             )
         )
         or 0

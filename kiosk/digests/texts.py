@@ -22,11 +22,11 @@ from sqlalchemy.sql.operators import custom_op
 
 from kiosk.digests.periods import Period
 from kiosk.ids import id_range, period_of
-from kiosk.models import DigestText, FreeText, Submission, TextStatus, Theme
+from kiosk.models import DigestText, FreeText, TextStatus, Theme
 from kiosk.models.reporting import Digest, DigestStatus
 from kiosk.models.types import pick
 from kiosk.moderation.normalise import normalise
-from kiosk.moderation.queue import in_periods
+from kiosk.moderation.queue import text_in_periods
 
 CARRY_WEEKS = 12
 QUOTES_PER_THEME = 3
@@ -63,12 +63,11 @@ def released_texts(
     """
     low, high = id_range(first, last)
     query = (
-        select(FreeText.id, FreeText.text, Submission.location_id, FreeText.quote)
-        .join(Submission, Submission.id == FreeText.submission_id)
+        select(FreeText.id, FreeText.text, FreeText.location_id, FreeText.quote)
         .where(
-            *in_periods(first, last),
+            *text_in_periods(first, last),
             FreeText.status == TextStatus.RELEASED,
-            Submission.location_id.in_(location_ids),
+            FreeText.location_id.in_(location_ids),
         )
         .order_by(FreeText.id)
     )

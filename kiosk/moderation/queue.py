@@ -48,6 +48,12 @@ def _closed_before(today: date) -> ColumnElement[bool]:
     )
 
 
+def text_in_periods(first: date, last: date) -> list[ColumnElement[bool]]:
+    """Return the conditions "the text is of the periods starting first..last": a range of its ids (kiosk/ids.py)."""
+    low, high = id_range(first, last)
+    return [FreeText.id >= low, FreeText.id < high]
+
+
 def in_periods(first: date, last: date) -> list[ColumnElement[bool]]:
     """Return the conditions "the text, joined to its submission, is of the periods starting first..last".
 
@@ -56,7 +62,7 @@ def in_periods(first: date, last: date) -> list[ColumnElement[bool]]:
     week's text at 1 M submissions, 8 ms instead of 105 ms when it plans without parallel workers.
     """
     low, high = id_range(first, last)
-    return [FreeText.id >= low, FreeText.id < high, Submission.id >= low, Submission.id < high]
+    return [*text_in_periods(first, last), Submission.id >= low, Submission.id < high]
 
 
 def _waiting(today: date, show_open: bool) -> Select[tuple[FreeText]]:
@@ -77,7 +83,7 @@ def waiting_items(
     """Return waiting items: urgent first, then by period and a random order fixed per item."""
     query = _waiting(today, show_open)
     if filters.location_id is not None:
-        query = query.where(Submission.location_id == filters.location_id)
+        query = query.where(FreeText.location_id == filters.location_id)
     if filters.form_id is not None:
         query = query.where(
             Submission.form_version_id.in_(select(FormVersion.id).where(FormVersion.form_id == filters.form_id))
@@ -98,7 +104,7 @@ def needs_second_look(session: Session, item: FreeText) -> bool:
         session.scalar(
             select(
                 exists()
-                .where(council_location.c.location_id == item.submission.location_id)
+                .where(council_location.c.location_id == item.location_id)
                 .where(council_location.c.council_id == Council.id, Council.four_eyes.is_(True))
             )
         )
@@ -200,7 +206,7 @@ def find_item(session: Session, item_id: str) -> FreeText | None:
 
 def location_of(session: Session, item: FreeText) -> Location:
     """Return the location the item was given at."""
-    return session.get_one(Location, item.submission.location_id)
+    return session.get_one(Location, item.location_id)
 
 
 def locations_by_id(session: Session) -> dict[int, Location]:
@@ -217,7 +223,7 @@ def released_items(session: Session, *, filters: QueueFilter = QueueFilter(), li
         .where(FreeText.status == TextStatus.RELEASED)
     )
     if filters.location_id is not None:
-        query = query.where(Submission.location_id == filters.location_id)
+        query = query.where(FreeText.location_id == filters.location_id)
     if filters.form_id is not None:
         query = query.where(
             Submission.form_version_id.in_(select(FormVersion.id).where(FormVersion.form_id == filters.form_id))

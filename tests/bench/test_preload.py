@@ -51,11 +51,12 @@ def test_a_year_of_days_over_every_place() -> None:
     assert all(p == list(range(len(p))) for p in answers.values())
     texts = [t for d in days for t in d.texts]
     assert 0.2 < len(texts) / 3000 < 0.3 and len({t[1] for t in texts}) == len(texts)
+    places = {s[0]: s[2] for s in submissions}
     for d in days:
         recent = d.day > TODAY - timedelta(days=14)
         for t in d.texts:
-            assert period_of(t[0]) == period_of(t[1]) == d.day and t[2] == 6
-            assert (t[6], t[5] is not None) == ("pending", True) if recent else t[6] in ("released", "hidden") and t[5] is None
+            assert period_of(t[0]) == period_of(t[1]) == d.day and t[2] == places[t[1]] and t[3] == 6
+            assert (t[7], t[6] is not None) == ("pending", True) if recent else t[7] in ("released", "hidden") and t[6] is None
 
 
 @pytest.mark.skipif(bool(PG_URL), reason="fills the SQLite file directly; PostgreSQL is filled through COPY as a superuser")
@@ -74,6 +75,10 @@ def test_preloaded_rows_are_kiosks_and_lie_in_their_periods_range(app: Flask) ->
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         assert conn.execute("SELECT count(*) FROM free_text WHERE status = 'pending' AND sealed IS NOT NULL").fetchone()[0] > 0
+        assert conn.execute(
+            "SELECT count(*) FROM free_text JOIN submission ON submission.id = free_text.submission_id"
+            " WHERE free_text.location_id != submission.location_id"
+        ).fetchone() == (0,)
     week = (TODAY - timedelta(days=13), TODAY - timedelta(days=7))
     low, high = id_range(*week)
     with app.app_context():

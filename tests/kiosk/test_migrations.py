@@ -41,7 +41,7 @@ def test_anonymous_tables_have_no_rowid_on_sqlite(app):
         if db.engine.dialect.name != "sqlite":
             pytest.skip("SQLite only")
         with db.engine.connect() as connection:
-            for table in ("submission", "answer", "idempotency_key"):
+            for table in ("submission", "answer", "idempotency_key", "free_text"):
                 sql = connection.exec_driver_sql(
                     "SELECT sql FROM sqlite_master WHERE type='table' AND name=?", (table,)
                 ).scalar()
@@ -222,3 +222,38 @@ def test_keys_to_rows_deleted_by_period_have_an_index(app):
                     unindexed.append((table, columns))
     assert unindexed == []
     assert deleted_by_period >= {"submission", "free_text"}
+
+
+BEFORE_TEXT_PLACES = "d4a7e2b9c815"
+
+
+def test_free_text_takes_its_submissions_place_when_migrating(app, session, make_link, make_text):
+    """Text stored before free_text kept a place gets its submission's, both ways, and nothing is lost."""
+    from sqlalchemy import text
+
+    here, there = make_link(location_name="Fyrlykta dagsenter"), make_link(location_name="Bryggen aktivitetshus")
+    for link, words in ((here, "Mer kaffe"), (there, "Flere turer"), (there, "Lengre åpent")):
+        make_text(link, words)
+    query = text(
+        "SELECT free_text.text, location.name FROM free_text"
+        " JOIN submission ON submission.id = free_text.submission_id"
+        " JOIN location ON location.id = submission.location_id ORDER BY free_text.text"
+    )
+    with app.app_context():
+        with db.engine.connect() as connection:
+            by_submission = connection.execute(query).all()
+        downgrade(revision=BEFORE_TEXT_PLACES)
+        with db.engine.connect() as connection:
+            assert "location_id" not in {c["name"] for c in inspect(connection).get_columns("free_text")}
+            assert connection.execute(query).all() == by_submission
+        upgrade()
+        with db.engine.connect() as connection:
+            kept = connection.execute(
+                text(
+                    "SELECT free_text.text, location.name FROM free_text"
+                    " JOIN location ON location.id = free_text.location_id ORDER BY free_text.text"
+                )
+            ).all()
+            assert _diff(connection) == []
+    assert kept == by_submission
+    assert [name for _text, name in kept] == ["Bryggen aktivitetshus", "Bryggen aktivitetshus", "Fyrlykta dagsenter"]
