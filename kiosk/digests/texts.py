@@ -61,7 +61,6 @@ def released_texts(
     With not_shown_to, only text that council's digests have not shown yet; with released_since, only
     text released on that day or later.
     """
-    low, high = id_range(first, last)
     query = (
         select(FreeText.id, FreeText.text, FreeText.location_id, FreeText.quote)
         .where(
@@ -78,6 +77,7 @@ def released_texts(
         # condition (it hashed the IN's ids against the range). The IN's own id range keeps SQLite from
         # looking up texts of other periods; on SQLite a unary + keeps it on the moderated_on index there too.
         # At 1 M: 14 → 2.7 ms SQLite, 15 → 0.9 ms PostgreSQL; with the IN's range, 13 → 6 ms SQLite for 860 texts.
+        low, high = id_range(first, last)
         ranged = _off_index(FreeText.id, session)
         query = query.where(
             FreeText.moderated_on >= released_since,
