@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kiosk.database import commit_and_begin_write, rowcount
+from kiosk.database import commit_and_begin_write, plans_for_parameters, rowcount
 from kiosk.digests.periods import Period, due_periods, parse_period
 from kiosk.digests.snapshot import gather
 from kiosk.models import Council, Digest, DigestDelivery, DigestStatus, DigestText, Role, User
@@ -89,7 +89,8 @@ def build(
     # any time zone.
     first = min([period.first_day, *carried_in.values()]) - timedelta(days=6)
     ensure_counted(session, first, period.last_day, open_from=now.date() - timedelta(days=7))
-    snapshot = gather(session, council, period, merged=merged or [], carried_in=carried_in)
+    with plans_for_parameters(session):
+        snapshot = gather(session, council, period, merged=merged or [], carried_in=carried_in)
     if snapshot is None:
         digest.status = DigestStatus.WAITING
     else:

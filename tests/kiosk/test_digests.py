@@ -4,8 +4,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
+from kiosk.digests import build as build_module
 from kiosk.digests.build import build, build_due
 from kiosk.digests.periods import parse_period, week_of
 from kiosk.extensions import db
@@ -101,6 +102,32 @@ def test_building_again_changes_nothing(app, client, council, places, make_submi
     rate(make_submission, places["Fyrlykta"], form, 1)  # late data changes nothing already built
     again = built(app, council.id, "2026-W46")
     assert again.id == first.id and again.snapshot == first.snapshot
+
+
+def test_a_digest_gathers_with_plans_for_its_own_days_and_records_its_texts_without(app, client, session, council, places,
+                                                                                    make_submission, monkeypatch):
+    """PostgreSQL's generic plan for a prepared statement guessed a digest's day ranges narrow (kiosk/database.py);
+    forced custom plans would make every foreign-key check of the texts it records plan afresh."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no generic plans")
+    setting = []
+
+    def spy(real):
+        def run(session, *args, **kwargs):
+            setting.append((real.__name__, session.scalar(text("SHOW plan_cache_mode"))))
+            return real(session, *args, **kwargs)
+        return run
+
+    monkeypatch.setattr(build_module, "gather", spy(build_module.gather))
+    monkeypatch.setattr(build_module, "_record_texts", spy(build_module._record_texts))
+    form = form_of(client, places["Fyrlykta"])
+    for n in range(6):
+        rate(make_submission, places["Fyrlykta"], form, 4)
+    digest = built(app, council.id, "2026-W46")
+
+    assert digest.status is DigestStatus.READY
+    assert setting == [("gather", "force_custom_plan"), ("_record_texts", "auto")]
+    assert session.scalar(text("SHOW plan_cache_mode")) == "auto"
 
 
 def test_a_week_below_k_waits_and_merges_with_the_next(app, client, session, council, places, make_submission):
