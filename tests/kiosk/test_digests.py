@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
+from sqlalchemy import text as sql
 
 from kiosk.digests import build as build_module
 from kiosk.digests.build import build, build_due
@@ -114,7 +115,7 @@ def test_a_digest_gathers_with_plans_for_its_own_days_and_records_its_texts_with
 
     def spy(real):
         def run(session, *args, **kwargs):
-            setting.append((real.__name__, session.scalar(text("SHOW plan_cache_mode"))))
+            setting.append((real.__name__, session.scalar(sql("SHOW plan_cache_mode"))))
             return real(session, *args, **kwargs)
         return run
 
@@ -127,7 +128,7 @@ def test_a_digest_gathers_with_plans_for_its_own_days_and_records_its_texts_with
 
     assert digest.status is DigestStatus.READY
     assert setting == [("gather", "force_custom_plan"), ("_record_texts", "auto")]
-    assert session.scalar(text("SHOW plan_cache_mode")) == "auto"
+    assert session.scalar(sql("SHOW plan_cache_mode")) == "auto"
 
 
 def test_a_week_below_k_waits_and_merges_with_the_next(app, client, session, council, places, make_submission):
