@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
@@ -85,9 +85,15 @@ def released_texts(
                 select(FreeText.id).where(FreeText.moderated_on >= released_since, ranged >= low, ranged < high)
             ),
         )
+        if not_shown_to is not None:
+            # A few days' text: each is looked up in ix_digest_text_free_text_id (both planners do so here),
+            # rather than read whole to be dropped in Python. At 1 M, 860 texts all shown: 14 → 5-9 ms.
+            query = query.where(~_shown_to(not_shown_to))
     rows = session.execute(query).all()
-    shown = _shown(session, not_shown_to, [row[0] for row in rows]) if not_shown_to is not None else set()
-    return [Text(row[0], row[1], row[2], row[3], period_of(row[0])) for row in rows if not shown or row[0] not in shown]
+    if not_shown_to is not None and released_since is None:
+        shown = _shown(session, not_shown_to, [row[0] for row in rows])
+        rows = [row for row in rows if row[0] not in shown]
+    return [Text(row[0], row[1], row[2], row[3], period_of(row[0])) for row in rows]
 
 
 def _off_index(column: Any, session: Session) -> Any:
@@ -97,11 +103,19 @@ def _off_index(column: Any, session: Session) -> Any:
     return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
 
 
+def _shown_to(council_id: int) -> Any:
+    """Return the condition "a digest of the council has shown this text"."""
+    return exists().where(
+        DigestText.free_text_id == FreeText.id, DigestText.digest_id == Digest.id, Digest.council_id == council_id
+    )
+
+
 def _shown(session: Session, council_id: int, ids: Sequence[Any]) -> set[Any]:
     """Return the texts from the first to the last of these ids (in order) that the council's digests have shown.
 
-    Read over the span of their ids (ix_digest_text_free_text_id), rather than as NOT EXISTS in the text
-    query: PostgreSQL planned that as sorting every text the council was ever shown, in each worker.
+    For whole periods' text: read over the span of their ids (ix_digest_text_free_text_id), rather than
+    as NOT EXISTS in the text query. PostgreSQL planned that as hashing, or in older versions of this
+    query sorting in each worker, every text the council was ever shown: a cost that grows with each digest.
     """
     if not ids:
         return set()

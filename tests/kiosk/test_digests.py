@@ -212,9 +212,12 @@ def test_text_released_after_its_digest_comes_in_the_next_and_never_twice(app, c
     by_text = {item.text: item for item in session.scalars(select(FreeText))}
     for text in ("Kaffen er kald", "Bussen går for sjelden"):
         release(session, by_text[text], session.get_one(type(moderator), moderator.id), today=date(2026, 11, 16))
+    # The day before the digest is built: the next digest reads it again (released since), and leaves it out.
+    release(session, by_text["Lengre åpningstid"], session.get_one(type(moderator), moderator.id), today=date(2026, 11, 22))
     session.commit()
     first = built(app, council.id, "2026-W46").snapshot  # built 23 November
-    assert sorted(t for theme in first["themes"] for t in theme["texts"]) == ["Bussen går for sjelden", "Kaffen er kald"]
+    assert sorted(t for theme in first["themes"] for t in theme["texts"]) == [
+        "Bussen går for sjelden", "Kaffen er kald", "Lengre åpningstid"]
     assert first["text_places"] == [places["Fyrlykta"].location_id]
 
     # Moderated after W46's digest was built: the W47 digest carries it, once.
@@ -233,6 +236,7 @@ def test_text_released_after_its_digest_comes_in_the_next_and_never_twice(app, c
     assert later["carried_over"] == [{"location": "Fyrlykta", "from": "2026-W46"}]
     # Still pending, then: nothing shown twice, nothing lost.
     assert "Trenger flere benker" not in str(later) and "Kaffen" not in str(later["themes"])
+    assert "Lengre åpningstid" not in str(later["themes"])
 
 
 def test_periods_are_written_as_people_write_them():
