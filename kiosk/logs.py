@@ -27,3 +27,5 @@ def init_app(app: Flask) -> None:
         root.addHandler(handler)
     # The development server logs the client address and a timestamp for every request.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    # WeasyPrint reports each step of every PDF (six lines a poster) at INFO; its warnings still show.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)

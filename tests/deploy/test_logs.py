@@ -66,6 +66,8 @@ def test_answers_leave_no_line_in_any_log(deployment, session, link, form_json, 
     for log in (served.gunicorn.output(), served.nginx.log_text()):
         assert not [line for line in log.splitlines() if A_REQUEST.search(line)], log
         _assert_no_client_data(log)
+    # Only what an operator needs: not WeasyPrint's steps, which it reports at every start of every worker.
+    assert not re.search(r"\] Step \d+ - ", served.gunicorn.output())
     # gunicorn names its own address once, when it starts; nothing else holds an address.
     assert not IPV4.search(OWN_ADDRESS.sub("", served.gunicorn.output()) + served.nginx.log_text())
 
