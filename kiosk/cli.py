@@ -30,14 +30,35 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("demo")
+@click.option(
+    "--history/--no-history",
+    default=True,
+    help="Also answers over the last six weeks, moderated, and the council's digests of them (only where nothing "
+    "has been answered yet).",
+)
 @with_appcontext
-def demo_command() -> None:
-    """Load demo locations, forms and short links."""
+def demo_command(history: bool) -> None:
+    """Load demo locations, forms and short links, and a few weeks of answers with the council's digests."""
+    from kiosk.database import commit_and_begin_write
     from kiosk.demo import load_demo
+    from kiosk.demo_history import WEEKS, has_history, load_history
+    from kiosk.digests.build import build_due
+    from kiosk.submissions import Rules
 
-    locations = load_demo(db.session, now=datetime.now(UTC))
+    now = datetime.now(UTC)
+    locations = load_demo(db.session, now=now)
     db.session.commit()
     click.echo(f"Demo data ready: {len(locations)} locations. See them with: flask --app kiosk links")
+    if not history or has_history(db.session):
+        db.session.rollback()
+        return
+    commit_and_begin_write(db.session)
+    config = current_app.config
+    made = load_history(db.session, now=now, rules=Rules.from_config(config), timezone=config["TIMEZONE"])
+    db.session.commit()
+    built = build_due(db.session, now=now)
+    db.session.commit()
+    click.echo(f"{made} answers over the last {WEEKS} weeks, and {len(built)} digests for the user council.")
 
 
 @click.command("links")
