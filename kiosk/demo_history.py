@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.formspec import QuestionSpec, spec_for
 from kiosk.ids import period_of
-from kiosk.links import resolve_link
+from kiosk.links import LinkTarget, resolve_link
 from kiosk.models import (
     Council,
     Form,
@@ -32,6 +32,7 @@ from kiosk.models import (
     Theme,
 )
 from kiosk.models.types import db_time
+from kiosk.moderation.queue import finish
 from kiosk.periods import local_today
 from kiosk.submissions import Given, Rules, submit
 
@@ -144,6 +145,7 @@ class _People:
     zone: ZoneInfo
     pick: random.Random = field(default_factory=lambda: random.Random(2026))
     texts: list[str] = field(default_factory=list)
+    targets: dict[tuple[int, str], LinkTarget | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.texts = TEXTS[:]
@@ -152,15 +154,9 @@ class _People:
     def answer(self, location: Location, monday: date, week: int) -> int:
         """Store one answer at location on a weekday of the week from monday: a tap on the tablet, or the form."""
         on_tablet = self.pick.random() < 0.6
-        form_name = "Dagens smil" if on_tablet else "Si ifra om tilbudet"
-        code = self.session.scalars(
-            select(ShortLink.code)
-            .join(Form, Form.id == ShortLink.form_id)
-            .where(ShortLink.location_id == location.id, Form.name == form_name)
-        ).first()
-        if code is None:
+        target = self._target(location, "Dagens smil" if on_tablet else "Si ifra om tilbudet")
+        if target is None:
             return 0
-        target = resolve_link(self.session, code)
         # A little better every week: the council sees a change from the week before.
         mood = min(5, max(1, round(self.pick.gauss(3.2 + week * 0.15, 1.0))))
         answers = {}
@@ -172,6 +168,18 @@ class _People:
         moment = datetime.combine(day, time(self.pick.randint(9, 15), self.pick.randint(0, 59)), self.zone)
         submit(self.session, target, Given(answers, "kiosk" if on_tablet else "qr"), now=moment, rules=self.rules)
         return 1
+
+    def _target(self, location: Location, form_name: str) -> LinkTarget | None:
+        """Return what the demo's link for the form at location leads to (looked up once), or None."""
+        key = (location.id, form_name)
+        if key not in self.targets:
+            code = self.session.scalars(
+                select(ShortLink.code)
+                .join(Form, Form.id == ShortLink.form_id)
+                .where(ShortLink.location_id == location.id, Form.name == form_name)
+            ).first()
+            self.targets[key] = resolve_link(self.session, code) if code is not None else None
+        return self.targets[key]
 
     def _value(self, question: QuestionSpec, mood: int) -> Any:
         options = sorted(question.option_ids)
@@ -220,7 +228,5 @@ def _moderate(session: Session, *, last_week: date) -> None:
         if week_of_text >= last_week and waiting < STILL_WAITING:
             waiting += 1
             continue
-        item.status = TextStatus.RELEASED
-        item.moderated_on = week_of_text + timedelta(weeks=1)
-        item.sealed = None  # once moderated, nobody needs the text as typed
+        finish(item, TextStatus.RELEASED, week_of_text + timedelta(weeks=1))
         item.quote = item.text in QUOTES

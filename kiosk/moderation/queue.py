@@ -122,7 +122,7 @@ def release(session: Session, item: FreeText, moderator: User, *, today: date) -
             return item.status
         if item.first_release_by == moderator.id:
             raise ModerationError("same_moderator")
-    _finish(item, TextStatus.RELEASED, today)
+    finish(item, TextStatus.RELEASED, today)
     session.flush()
     return item.status
 
@@ -131,11 +131,12 @@ def hide(session: Session, item: FreeText, reason: HideReason, *, today: date) -
     """Hide an item for good, with a reason; its original is deleted."""
     _check_waiting(item)
     item.hide_reason = reason
-    _finish(item, TextStatus.HIDDEN, today)
+    finish(item, TextStatus.HIDDEN, today)
     session.flush()
 
 
-def _finish(item: FreeText, status: TextStatus, today: date) -> None:
+def finish(item: FreeText, status: TextStatus, today: date) -> None:
+    """Mark an item moderated today, released or hidden, without the checks above (release and hide make them)."""
     item.status = status
     item.moderated_on = today
     # Once moderated, nobody needs the text as typed any more.
