@@ -10,8 +10,7 @@ from admin.blueprint import bp
 from kiosk.extensions import db
 from kiosk.models import Location, Role
 from kiosk.periods import local_today
-from kiosk.reporting.suppression import DEFAULT_K
-from kiosk.reporting.trends import closed_weeks, trends
+from kiosk.reporting.trends import closed_weeks, strictest_k, trends
 
 
 @bp.get("/trends")
@@ -23,8 +22,9 @@ def trends_page():
         locations[0] if locations else None
     )
     today = local_today(current_app.config["TIMEZONE"], now())
-    lines = trends(db.session, chosen.id, today=today, k=DEFAULT_K) if chosen else []
+    k = strictest_k(db.session, chosen.id) if chosen else 0
+    lines = trends(db.session, chosen.id, today=today, k=k) if chosen else []
     first, last = closed_weeks(today)
     return render_template(
-        "admin/trends.html", locations=locations, chosen=chosen, lines=lines, first=first, last=last, k=DEFAULT_K
+        "admin/trends.html", locations=locations, chosen=chosen, lines=lines, first=first, last=last, k=k
     )

@@ -2,7 +2,8 @@
 
 Read from the per-period counts, never from raw answers. A week is shown only when its whole distribution
 could be shown (nothing below k); only the mean is shown, never counts or n, so that no week can be
-subtracted from a digest's month to work out a hidden count. The current week never appears.
+subtracted from a digest's month to work out a hidden count. The current week never appears. k is the
+strictest of the default and of every council that follows the place (strictest_k).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from kiosk.digests.counts import QuestionGroup, question_groups
 from kiosk.digests.periods import week_of
-from kiosk.models import AnswerTally, QuestionKind
-from kiosk.reporting.suppression import suppress_distribution
+from kiosk.models import AnswerTally, Council, QuestionKind
+from kiosk.models.staff import council_location
+from kiosk.reporting.suppression import DEFAULT_K, suppress_distribution
 
 WEEKS = 52
 MEANINGFUL = (QuestionKind.SMILEY, QuestionKind.SCALE, QuestionKind.YES_NO)
@@ -39,6 +41,41 @@ class Trend:
     points: tuple[Point, ...]
     low: int
     high: int
+
+    @property
+    def share(self) -> bool:
+        """Return True when the mean is the share who answered yes (a yes/no question): shown in percent."""
+        return self.question.question.kind is QuestionKind.YES_NO
+
+    @property
+    def shown(self) -> bool:
+        """Return True when at least one week's mean may be shown."""
+        return any(point.mean is not None for point in self.points)
+
+    def runs(self) -> list[list[tuple[int, float]]]:
+        """Return the shown weeks as runs of consecutive weeks, each (index, mean): a line joins a run only."""
+        runs: list[list[tuple[int, float]]] = []
+        previous = None
+        for index, point in enumerate(self.points):
+            if point.mean is None:
+                continue
+            if previous is None or index != previous + 1:
+                runs.append([])
+            runs[-1].append((index, point.mean))
+            previous = index
+        return runs
+
+
+def strictest_k(session: Session, location_id: int) -> int:
+    """Return the k a place's trends are suppressed with: the default's, or a larger one of a council that follows it.
+
+    A council's digest hides counts below its own k, and then hides n too. A week's mean shown with a
+    smaller k would be one more equation next to that digest: enough to work out its one hidden count.
+    """
+    ks = session.scalars(
+        select(Council.k).join(council_location).where(council_location.c.location_id == location_id)
+    ).all()
+    return max([DEFAULT_K, *ks])
 
 
 def closed_weeks(today: date, count: int = WEEKS) -> tuple[date, date]:
