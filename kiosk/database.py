@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, scoped_session
 
 WRITE = {"siifra_write": True}
+AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
 
 
 def engine_options(url: str, busy_timeout_ms: int) -> dict[str, Any]:
@@ -90,6 +91,20 @@ def begin_write(session: Session | scoped_session[Session]) -> None:
             raise RuntimeError("begin_write() must come before any query in the transaction")
         return
     session.connection(execution_options=WRITE)
+
+
+def read_only(session: Session | scoped_session[Session]) -> None:
+    """Let a page that only reads run each statement on its own on PostgreSQL; call before the first query.
+
+    For a public page's lookups by key, which need no snapshot in common: without a transaction there
+    is no BEGIN before them and no ROLLBACK after, two of a page's four or five round trips. SQLite's
+    transactions cost no round trip, and its reads stay in theirs.
+    """
+    if isinstance(session, scoped_session):
+        session = session()
+    if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
+        return
+    session.connection(execution_options=AUTOCOMMIT)
 
 
 def commit_and_begin_write(session: Session | scoped_session[Session]) -> None:

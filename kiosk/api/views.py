@@ -14,6 +14,7 @@ from kiosk.api.body import json_object
 from kiosk.api.errors import BadRequest
 from kiosk.api.openapi import openapi_document
 from kiosk.api.serialize import link_json
+from kiosk.database import read_only
 from kiosk.extensions import db
 from kiosk.formspec import InvalidAnswer
 from kiosk.links import LinkTarget, UnknownLink, resolve_link
@@ -40,6 +41,7 @@ ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 @bp.get("/links/<code>")
 def get_link(code: str):
     """Return the form behind a short link."""
+    read_only(db.session)
     target = _target(code)
     version = published_view(db.session, target.version_id)
     return jsonify(link_json(target, version))

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from kiosk.database import begin_write
+from kiosk.database import begin_write, read_only
 from kiosk.extensions import db
 from kiosk.formspec import InvalidAnswer
 from kiosk.i18n import LANGUAGE_NAMES, current_language, restrict_to
@@ -67,6 +67,7 @@ def _render(
 @bp.get("/s/")
 def enter_code():
     """Let a person type the code from a poster; a known code leads to its form."""
+    read_only(db.session)
     typed = request.args.get("code", "")[:40]
     if typed:
         try:
@@ -84,6 +85,7 @@ def enter_code():
 @bp.get("/s/<code>")
 def show_form(code: str):
     """Show the form behind a short link."""
+    read_only(db.session)
     target, version = _load(code)
     if code != target.code:
         return redirect(url_for(".show_form", code=target.code, lang=request.args.get("lang")))
@@ -138,6 +140,7 @@ def _form_key() -> uuid.UUID | None:
 @bp.get("/s/<code>/takk")
 def thanks(code: str):
     """Thank the person and say plainly what happens to the answers."""
+    read_only(db.session)
     target, version = _load(code)
     return _thanks(target, version, help=session.pop("help", False), again=request.args.get("again") == "1")
 
@@ -162,6 +165,7 @@ def _thanks(
 @bp.get("/s/<code>/gjort")
 def ledger(code: str):
     """Show what the service did about what people said at the link's place, in plain words."""
+    read_only(db.session)
     target, version = _load(code)
     if code != target.code:
         return redirect(url_for(".ledger", code=target.code, lang=request.args.get("lang")))

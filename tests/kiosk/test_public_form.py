@@ -5,7 +5,9 @@ from datetime import UTC, datetime
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import event, select
+
+from kiosk.extensions import db
 
 from kiosk.models import Answer, QuestionKind, Submission
 from kiosk.operations import QuestionDraft
@@ -140,6 +142,49 @@ def test_every_kind_is_stored_from_the_form(client, session, link, form_json):
     thanks = client.get(response.headers["Location"])
     assert "Takk!" in thanks.get_data(as_text=True)
     assert thanks.headers["Cache-Control"] == "no-store"
+
+
+def test_the_pages_read_statement_by_statement_and_the_answers_go_in_one_transaction(app, client, session, link,
+                                                                                     form_json):
+    """On PostgreSQL, the form, thank-you and ledger pages and the API's form start no transaction (no BEGIN and
+    ROLLBACK round trips); the POST stores the answers in one, on a pooled connection a page has read with before."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite's transactions cost no round trip, and its reads keep theirs")
+    seen: list[tuple[str, bool]] = []
+    connections: list[tuple[str, int]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append((statement.split()[0], conn.connection.dbapi_connection.autocommit))
+        connections.append((statement.split()[0], id(conn.connection.dbapi_connection)))
+
+    def statements(response) -> list[tuple[str, bool]]:
+        assert response.status_code in (200, 302)
+        found = list(seen)
+        seen.clear()
+        return found
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        form_page = statements(client.get(f"/s/{link.code}"))
+        html = client.get(f"/s/{link.code}").get_data(as_text=True)
+        seen.clear()
+        post = client.post(f"/s/{link.code}", data=_form_data(html, form_json))
+        stored = statements(post)
+        thanks = statements(client.get(post.headers["Location"]))
+        ledger = statements(client.get(f"/s/{link.code}/gjort"))
+        typed = statements(client.get(f"/?code={link.code.lower()}"))
+        api = statements(client.get(f"/api/v1/links/{link.code}"))
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    for page in (form_page, thanks, ledger, typed, api):
+        assert page and all(autocommit for _verb, autocommit in page), page
+    assert {"INSERT"} <= {verb for verb, _ in stored} and not any(autocommit for _verb, autocommit in stored), stored
+    inserted_with = {connection for verb, connection in connections if verb == "INSERT"}
+    read_with = {connection for verb, connection in connections[:2] if verb == "SELECT"}  # the form page's
+    assert inserted_with & read_with  # the pool handed the page's connection back out, out of autocommit
+    assert count(session, Submission) == 1
 
 
 @pytest.mark.parametrize("lang,words", [("nb", "Du har ikke svart på noe ennå"), ("en", "You have not answered anything yet")])
