@@ -102,6 +102,8 @@ def test_the_page_shows_closed_weeks_in_the_staff_members_language(app, admin_cl
     counted(session, closed.first_day, today)
     html = admin_client.get(f"/admin/trends?location={link.location_id}").get_data(as_text=True)
     assert html.count('<svg class="trend"') == 2
+    assert '<text x="42" y="14" text-anchor="end">5</text>' in html  # the smileys' range, as whole numbers
+    assert '<text x="42" y="14" text-anchor="end">100\xa0%</text>' in html  # yes/no: the share
     assert f"<td>{closed.label}</td><td>4,5</td>" in html  # Norwegian decimals
     assert f"<td>{closed.label}</td><td>50\xa0%</td>" in html and "Andel som svarte ja" in html
     assert week_of(today).label not in html
