@@ -125,5 +125,5 @@ def _trend(group: QuestionGroup, by_week: dict[tuple[int, date], dict[int, int]]
         dist = suppress_distribution(
             options, {v: counts.get(v, 0) for v in options}, k=k, values={v: float(v) for v in options}
         )
-        points.append(Point(week_of(monday).label, None if dist.mean is None else round(dist.mean, 2)))
+        points.append(Point(week_of(monday).label, dist.mean))  # rounded where shown, once
     return Trend(group, tuple(points), low, high)
