@@ -20,6 +20,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from kiosk.database import begin_write
 from kiosk.devices import revoke
 from kiosk.models import Device, Submission
+from tests.admin.staffing import PASSWORD, Staff
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -196,6 +197,16 @@ def watch(context: BrowserContext, errors: list[str]) -> None:
         "console",
         lambda m: errors.append(f"console: {m.text}") if "Content Security Policy" in m.text or "Refused" in m.text else None,
     )
+
+
+def sign_in(page: Page, base: str, staff: Staff) -> None:
+    """Sign a staff member in through the pages: e-mail and password, then the second factor's code."""
+    page.goto(f"{base}/admin/login")
+    page.get_by_label("E-post").fill(staff.email)
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn", exact=True).click()
+    page.get_by_role("textbox", name="Kode").fill(staff.next_code())
+    page.get_by_role("button", name="Fortsett", exact=True).click()
 
 
 def pair(page: Page, tablet: Tablet) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 from playwright.sync_api import Browser, expect
 
 from kiosk.models import Council, Role
-from tests.admin.staffing import PASSWORD, make_staff
-from tests.browser.helpers import SCREENSHOTS, watch
+from tests.admin.staffing import make_staff
+from tests.browser.helpers import SCREENSHOTS, sign_in, watch
 from tests.kiosk.digest_data import COUNCIL, fill_week
 
 STAFF_VIEWPORT = {"width": 1280, "height": 900}
@@ -24,12 +24,7 @@ def test_a_member_reads_the_digest_and_downloads_the_pdf(app, session, client, s
     errors: list[str] = []
     watch(context, errors)  # a style attribute refused by the CSP would show here
     page = context.new_page()
-    page.goto(f"{server.url}/admin/")
-    page.get_by_label("E-post").fill(member.email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn", exact=True).click()
-    page.get_by_role("textbox", name="Kode").fill(member.next_code())
-    page.get_by_role("button", name="Fortsett", exact=True).click()
+    sign_in(page, server.url, member)
 
     page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Sammendrag").click()
     page.get_by_role("link", name="2026-W46").click()

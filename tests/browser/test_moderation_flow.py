@@ -12,6 +12,7 @@ from kiosk.models import QuestionKind, Role
 from kiosk.operations import QuestionDraft
 from tests.admin import staffing
 from tests.browser.helpers import button, face, pair
+from tests.browser.helpers import sign_in as pages_sign_in
 from tests.conftest import t
 
 STAFF_VIEWPORT = {"width": 1280, "height": 900}
@@ -31,12 +32,7 @@ def app_config() -> dict[str, Any]:
 def sign_in(browser: Browser, base: str, staff: staffing.Staff) -> Page:
     """Sign a staff member in through the pages, in a browser context of their own."""
     page = browser.new_context(viewport=STAFF_VIEWPORT, locale="nb-NO").new_page()
-    page.goto(f"{base}/admin/login")
-    page.get_by_label("E-post").fill(staff.email)
-    page.get_by_label("Passord").fill(staffing.PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    page.get_by_role("textbox", name="Kode").fill(staff.next_code())
-    page.get_by_role("button", name="Fortsett").click()
+    pages_sign_in(page, base, staff)
     expect(page.get_by_role("heading", name=f"Hei, Test {staff.role.value}")).to_be_visible()
     return page
 

@@ -5,26 +5,17 @@ import os
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from kiosk.digests.periods import week_of
 from kiosk.models import Role
 from kiosk.reporting.tallies import count_periods
-from tests.admin.staffing import PASSWORD, Staff, make_staff
-from tests.browser.helpers import SCREENSHOTS, watch
+from tests.admin.staffing import make_staff
+from tests.browser.helpers import SCREENSHOTS, sign_in, watch
 from tests.browser.test_accessibility_pages import serious_findings
 from tests.kiosk.helpers import questions_by_kind
 
 STAFF_VIEWPORT = {"width": 1280, "height": 900}
-
-
-def sign_in(page: Page, url: str, staff: Staff) -> None:
-    page.goto(f"{url}/admin/")
-    page.get_by_label("E-post").fill(staff.email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn", exact=True).click()
-    page.get_by_role("textbox", name="Kode").fill(staff.next_code())
-    page.get_by_role("button", name="Fortsett", exact=True).click()
 
 
 def test_staff_read_the_weeks_as_a_chart_and_a_table(app, session, client, server, browser: Browser, link,
@@ -32,7 +23,7 @@ def test_staff_read_the_weeks_as_a_chart_and_a_table(app, session, client, serve
     q = questions_by_kind(client.get(f"/api/v1/links/{link.code}").get_json())
     today = datetime.now(ZoneInfo(app.config["TIMEZONE"])).date()
     weeks = [week_of(today - timedelta(weeks=n)) for n in (4, 3, 2)]  # three closed weeks in a row
-    for week, (fives, fours) in zip(weeks, [(5, 5), (6, 5), (5, 7)]):
+    for week, (fives, fours) in zip(weeks, [(5, 5), (6, 5), (5, 7)], strict=True):
         moment = datetime.combine(week.first_day, time(12), tzinfo=timezone.utc)
         for value, times in ((5, fives), (4, fours)):
             for _ in range(times):
