@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from playwright.sync_api import BrowserContext, Page, Request, expect
+from playwright.sync_api import BrowserContext, Page, Request, Response, expect
 
 from tests.browser.helpers import Tablet, face
 
@@ -53,13 +53,19 @@ def test_first_load_fits_the_budget_and_stays_on_our_server(context: BrowserCont
 
 def test_later_loads_come_from_the_service_worker(kiosk: Page, tablet: Tablet) -> None:
     shell_is_cached(kiosk)
-    # Chromium stops an idle worker and, when starting it again takes too long (two test suites on two
-    # cores), lets the load go to the network instead. A fetch through it first has it running.
-    assert kiosk.evaluate("async (url) => (await fetch(url)).ok", SHELL[1])
-    responses = []
+    responses: list[Response] = []
     kiosk.on("response", lambda response: responses.append(response))
-    kiosk.reload()
-    expect(face(kiosk, 1)).to_be_visible()
-
-    from_worker = {urlsplit(r.url).path for r in responses if r.from_service_worker}
-    assert set(SHELL) <= from_worker
+    served: list[set[str]] = []
+    # Chromium stops an idle worker and, when starting it again takes too long (two test suites on two
+    # cores), lets the load go to the network instead. A fetch through it first has it running; when
+    # Chromium went to the network all the same, the next load tries again. A worker that does not serve
+    # the shell fails all three.
+    for _attempt in range(3):
+        assert kiosk.evaluate("async (url) => (await fetch(url)).ok", SHELL[1])
+        responses.clear()
+        kiosk.reload()
+        expect(face(kiosk, 1)).to_be_visible()
+        served.append({urlsplit(r.url).path for r in responses if r.from_service_worker})
+        if set(SHELL) <= served[-1]:
+            break
+    assert set(SHELL) <= served[-1], served
