@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from kiosk.config import LANGUAGES
 from kiosk.digests.periods import check_cadence
 from kiosk.models import Council, Location
+from kiosk.models.staff import council_location
 from kiosk.models.types import db_time
 from kiosk.reporting.suppression import check_k
 
@@ -89,3 +90,40 @@ def _apply(council: Council, settings: CouncilSettings, locations: list[Location
     council.language = settings.language
     council.k = settings.k
     council.four_eyes = settings.four_eyes
+
+
+def linked_councils(session: Session, location_ids: Sequence[int]) -> list[Council]:
+    """Return the councils that follow any of these places, or share a place with one that does, and so on.
+
+    Councils that share places must hide the same small numbers. With k = 5 one council shows a place with
+    5 submissions on its own; another with k = 7 merges that place with a place of 3 into "other places".
+    An admin reads both: the difference is the place of 3, its count and every answer there.
+    """
+    links = session.execute(select(council_location.c.council_id, council_location.c.location_id)).all()
+    places_of: dict[int, set[int]] = {}
+    for council_id, location_id in links:
+        places_of.setdefault(council_id, set()).add(location_id)
+    reached, found = set(location_ids), set[int]()
+    while True:
+        more = {cid for cid, places in places_of.items() if cid not in found and places & reached}
+        if not more:
+            break
+        found |= more
+        for cid in more:
+            reached |= places_of[cid]
+    if not found:
+        return []
+    return list(session.scalars(select(Council).where(Council.id.in_(found)).order_by(Council.name)))
+
+
+def stricter_councils(session: Session, council: Council) -> list[Council]:
+    """Return the linked councils whose larger k the council's digests hide with (none when its own is the largest)."""
+    linked = linked_councils(session, [location.id for location in council.locations])
+    strictest = max([council.k, *(other.k for other in linked)])
+    return [other for other in linked if other.k == strictest > council.k]
+
+
+def digest_k(session: Session, council: Council) -> int:
+    """Return the k the council's digests hide small numbers with: the strictest of the councils linked to it."""
+    stricter = stricter_councils(session, council)
+    return stricter[0].k if stricter else council.k

@@ -10,7 +10,7 @@ from admin.access import ALL_STAFF, current_user, now, require_council_access, r
 from admin.audit import record
 from admin.blueprint import bp
 from admin.forms import CouncilForm, InviteForm
-from kiosk.councils import CouncilError, CouncilSettings, create_council, update_council
+from kiosk.councils import CouncilError, CouncilSettings, create_council, stricter_councils, update_council
 from kiosk.extensions import db
 from kiosk.models import Council, Digest, Location, Role, User
 
@@ -64,6 +64,7 @@ def _council_page(item: Council, form: CouncilForm, chosen: list[Location], stat
         members=members,
         digests=digests,
         invite=invite,
+        stricter=stricter_councils(db.session, item),
     )
     return page, status
 

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kiosk import ledger
+from kiosk.councils import digest_k
 from kiosk.digests import counts, texts
 from kiosk.digests.periods import Period, week_of
 from kiosk.models import Council, FreeText, Theme
@@ -50,9 +51,8 @@ class Places:
         return [*self.big, *([counts.OTHERS] if self.merge else [])]
 
 
-def places_of(session: Session, council: Council, period: Period, carried_in: Mapping[int, date]) -> Places:
+def places_of(session: Session, council: Council, period: Period, carried_in: Mapping[int, date], *, k: int) -> Places:
     """Return which places the digest shows alone, merges into "other places" or carries into the next."""
-    k = council.k
     names = {loc.id: loc.name for loc in council.locations}
     ranges = {loc: (min(carried_in.get(loc, period.first_day), period.first_day), period.last_day) for loc in names}
     current = counts.submissions(session, ranges)
@@ -72,9 +72,11 @@ def gather(
     carried_in: Mapping[int, date] | None = None,
 ) -> dict[str, Any] | None:
     """Return the digest of council for period, or None when it has fewer than k submissions in all."""
-    k, lang = council.k, council.language
+    # The strictest k of the councils that share places with this one: a place then is small, merged or
+    # carried alike in all their digests, and no two of them can be subtracted to show a small place.
+    k, lang = digest_k(session, council), council.language
     carried_in = carried_in or {}
-    places = places_of(session, council, period, carried_in)
+    places = places_of(session, council, period, carried_in, k=k)
     names, current, big, shown = places.names, places.current, places.big, places.shown
     if sum(current.total(loc) for loc in shown) < k:
         return None

@@ -3,7 +3,7 @@
 Read from the per-period counts, never from raw answers. A week is shown only when its whole distribution
 could be shown (nothing below k); only the mean is shown, never counts or n, so that no week can be
 subtracted from a digest's month to work out a hidden count. The current week never appears. k is the
-strictest of the default and of every council that follows the place (strictest_k).
+strictest of the default and of every council linked to the place (strictest_k).
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.councils import linked_councils
 from kiosk.digests.counts import QuestionGroup, question_groups
 from kiosk.digests.periods import week_of
-from kiosk.models import AnswerTally, Council, QuestionKind
-from kiosk.models.staff import council_location
+from kiosk.models import AnswerTally, QuestionKind
 from kiosk.reporting.suppression import DEFAULT_K, suppress_distribution
 
 WEEKS = 52
@@ -67,15 +67,14 @@ class Trend:
 
 
 def strictest_k(session: Session, location_id: int) -> int:
-    """Return the k a place's trends are suppressed with: the default's, or a larger one of a council that follows it.
+    """Return the k a place's trends are suppressed with: the default's, or a larger one of a council linked to it.
 
     A council's digest hides counts below its own k, and then hides n too. A week's mean shown with a
     smaller k would be one more equation next to that digest: enough to work out its one hidden count.
+    The councils are those that follow the place and those that share places with them
+    (kiosk.councils.linked_councils): their digests all hide with the largest k among them.
     """
-    ks = session.scalars(
-        select(Council.k).join(council_location).where(council_location.c.location_id == location_id)
-    ).all()
-    return max([DEFAULT_K, *ks])
+    return max([DEFAULT_K, *(council.k for council in linked_councils(session, [location_id]))])
 
 
 def closed_weeks(today: date, count: int = WEEKS) -> tuple[date, date]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from kiosk.models import Council, LocationKind
+from kiosk.models import Council, LocationKind, Role
 from kiosk.operations import create_location
 from tests.conftest import NOW
 
@@ -31,3 +31,23 @@ def test_the_invitation_link_is_shown_whole_with_a_copy_button(admin_client, adm
     assert '<textarea id="invitation-link" class="copy" readonly' in html
     assert "http://127.0.0.1:5000/admin/invitation/" in html
     assert 'data-copy="invitation-link"' in html and "Kopier lenken" in html
+
+
+def test_a_council_page_says_when_a_council_sharing_its_places_hides_more(app, admin_client, session, make_staff, staff_login):
+    fyrlykta, oran = (create_location(session, name, LocationKind.DAY_CENTRE, now=NOW) for name in ("Fyrlykta", "Øran"))
+    mild = Council(name="Brukerrådet i sentrum", created_at=NOW.replace(tzinfo=None), k=5, locations=[fyrlykta])
+    strict = Council(name="Brukerrådet for Øran", created_at=NOW.replace(tzinfo=None), k=8, locations=[oran])
+    session.add_all([mild, strict])
+    session.commit()
+    assert "Tall som skjules" not in admin_client.get(f"/admin/councils/{mild.id}").get_data(as_text=True)
+    strict.locations = [oran, fyrlykta]  # now they share Fyrlykta
+    session.commit()
+    page = admin_client.get(f"/admin/councils/{mild.id}").get_data(as_text=True)
+    assert "Sammendragene skjuler tall under 8, ikke under 5." in page
+    assert f'<a href="/admin/councils/{strict.id}">Brukerrådet for Øran</a>' in page
+    assert "Tall som skjules" not in admin_client.get(f"/admin/councils/{strict.id}").get_data(as_text=True)
+    member = app.test_client()
+    staff_login(member, make_staff(Role.COUNCIL, council=mild))
+    page = member.get(f"/admin/councils/{mild.id}").get_data(as_text=True)
+    assert "Sammendragene skjuler tall under 8, ikke under 5." in page
+    assert "Brukerrådet for Øran" not in page  # another council's page is not theirs to open

@@ -36,10 +36,11 @@ def counted(session, first: date, today: date) -> None:
     session.commit()
 
 
-def follow(session, link, name: str, k: int) -> None:
-    """Let a council with this k follow the link's place."""
+def follow(session, link, name: str, k: int, *more) -> None:
+    """Let a council with this k follow the link's place (and more links' places)."""
+    places = [session.get(Location, item.location_id) for item in (link, *more)]
     session.add(Council(name=name, created_at=datetime(2026, 1, 1), k=k, language="nb", cadence="weekly",
-                        send="mon 08:00", locations=[session.get(Location, link.location_id)]))
+                        send="mon 08:00", locations=places))
     session.commit()
 
 
@@ -87,6 +88,13 @@ def test_the_strictest_k_of_the_councils_that_follow_a_place(session, link, make
     follow(session, other, "Brukerrådet for Verkstedet", 9)
     assert strictest_k(session, link.location_id) == 7
     assert strictest_k(session, other.location_id) == 9
+    # A council that shares a place with one that follows this place links them: its k counts too.
+    third, apart = make_link(location_name="Øran"), make_link(location_name="Tunet")
+    follow(session, other, "Brukerrådet for Verkstedet og Øran", 5, third)
+    follow(session, third, "Brukerrådet for Øran og Fyrlykta", 6, link)
+    follow(session, apart, "Brukerrådet for Tunet", 8)
+    assert strictest_k(session, link.location_id) == 9  # Fyrlykta – Øran – Verkstedet (9)
+    assert strictest_k(session, apart.location_id) == 8  # linked to nobody else
 
 
 def local_today(app) -> date:

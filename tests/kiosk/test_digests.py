@@ -95,6 +95,29 @@ def test_small_places_merge_when_they_have_k_together(app, client, council, plac
     assert snap["total"] == 13 and snap["carried_forward"] == []
 
 
+def test_councils_that_share_places_hide_small_places_alike(app, client, session, council, places, make_submission):
+    """A council of two of the places with k = 5 would show Verkstedet's 5 on their own, where the council of
+    all three with k = 7 merges them with Øran's 3: the two digests side by side would give Øran's 3 away,
+    and their answers with them. Both hide with the larger k."""
+    council.k = 7
+    pair = Council(name="Brukerrådet for to steder", created_at=datetime(2026, 11, 1), k=5, language="nb",
+                   cadence="weekly", send="mon 08:00",
+                   locations=[session.get(Location, places[name].location_id) for name in ("Fyrlykta", "Verkstedet")])
+    session.add(pair)
+    session.commit()
+    forms = {name: form_of(client, link) for name, link in places.items()}
+    for name, times, value in (("Fyrlykta", 10, 4), ("Verkstedet", 5, 4), ("Øran", 3, 1)):
+        for _ in range(times):
+            rate(make_submission, places[name], forms[name], value)
+    wide, narrow = built(app, council.id, "2026-W46").snapshot, built(app, pair.id, "2026-W46").snapshot
+    assert wide["k"] == narrow["k"] == 7
+    wide_rows = {row["name"]: row["submissions"] for row in wide["locations"]}
+    assert wide_rows == {"Fyrlykta": 10, "Andre steder": 8}
+    narrow_rows = {row["name"]: row["submissions"] for row in narrow["locations"]}
+    assert narrow_rows == {"Fyrlykta": 10}  # not Verkstedet's 5: 8 - 5 would be Øran's 3
+    assert [entry["location"] for entry in narrow["carried_forward"]] == ["Verkstedet"]
+
+
 def test_building_again_changes_nothing(app, client, council, places, make_submission):
     form = form_of(client, places["Fyrlykta"])
     for n in range(6):
