@@ -14,7 +14,7 @@ from admin.audit import record
 from admin.login import find_user
 from admin.mail import send_invitation
 from admin.messages import password_messages
-from kiosk.councils import CouncilError, CouncilSettings, create_council
+from kiosk.councils import CouncilError, CouncilSettings, create_council, digest_k
 from kiosk.extensions import db
 from kiosk.models import Council, Role, User
 from kiosk.urls import external_url
@@ -60,12 +60,13 @@ def create_command(
 
 @council_cli.command("list")
 def list_command() -> None:
-    """List councils: id, name, cadence, send time, language, k, places."""
+    """List councils: id, name, cadence, send time, language, k (and the k its digests use, when larger), places."""
     for council in db.session.scalars(select(Council).order_by(Council.id)):
         places = ", ".join(loc.name for loc in council.locations) or "-"
-        click.echo(
-            f"{council.id}\t{council.name}\t{council.cadence}\t{council.send}\t{council.language}\tk={council.k}\t{places}"
-        )
+        k = f"k={council.k}"
+        if (used := digest_k(db.session, council)) != council.k:
+            k += f" (digests use k={used}, as a council sharing its places does)"
+        click.echo(f"{council.id}\t{council.name}\t{council.cadence}\t{council.send}\t{council.language}\t{k}\t{places}")
 
 
 @council_cli.command("add-member")
