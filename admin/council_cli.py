@@ -66,7 +66,9 @@ def list_command() -> None:
         k = f"k={council.k}"
         if (used := digest_k(db.session, council)) != council.k:
             k += f" (digests use k={used}, as a council sharing its places does)"
-        click.echo(f"{council.id}\t{council.name}\t{council.cadence}\t{council.send}\t{council.language}\t{k}\t{places}")
+        click.echo(
+            f"{council.id}\t{council.name}\t{council.cadence}\t{council.send}\t{council.language}\t{k}\t{places}"
+        )
 
 
 @council_cli.command("add-member")
