@@ -1,4 +1,4 @@
-"""Trends for staff: a question's mean at a place week by week or month by month over the last year, never live."""
+"""Trends for staff: a question's weekly mean at a place over the last year's closed weeks, never live."""
 
 from __future__ import annotations
 
@@ -10,30 +10,21 @@ from admin.blueprint import bp
 from kiosk.extensions import db
 from kiosk.models import Location, Role
 from kiosk.periods import local_today
-from kiosk.reporting.trends import UNITS, closed_periods, strictest_k, trends
+from kiosk.reporting.trends import closed_weeks, strictest_k, trends
 
 
 @bp.get("/trends")
 @roles(Role.ADMIN, Role.MODERATOR)
 def trends_page():
-    """Show each question's mean at the chosen place, per week or per month, for the periods that are over."""
+    """Show each question's weekly mean at the chosen place, for the weeks that are over."""
     locations = db.session.scalars(select(Location).order_by(Location.retired_at.is_not(None), Location.name)).all()
     chosen = db.session.get(Location, request.args.get("location", type=int) or 0) or (
         locations[0] if locations else None
     )
     today = local_today(current_app.config["TIMEZONE"], now())
-    asked = request.args.get("per", "week")
-    unit = asked if asked in UNITS else "week"
     k = strictest_k(db.session, chosen.id) if chosen else 0
-    lines = trends(db.session, chosen.id, today=today, k=k, unit=unit) if chosen else []
-    periods = closed_periods(today, unit)
+    lines = trends(db.session, chosen.id, today=today, k=k) if chosen else []
+    first, last = closed_weeks(today)
     return render_template(
-        "admin/trends.html",
-        locations=locations,
-        chosen=chosen,
-        lines=lines,
-        first=periods[0].first_day,
-        last=periods[-1].last_day,
-        k=k,
-        unit=unit,
+        "admin/trends.html", locations=locations, chosen=chosen, lines=lines, first=first, last=last, k=k
     )

@@ -1,10 +1,9 @@
-"""Trends for staff without peeking: a question's mean at a place, week by week or month by month, over the last year.
+"""Trends for staff without peeking: a question's weekly mean at a place over the last year's closed weeks.
 
-Read from the per-period counts, never from raw answers. A week (or month) is shown only when its whole
-distribution could be shown (nothing below k); only the mean is shown, never counts or n, so that no week
-can be subtracted from a digest's month, nor a month from its weeks, to work out a hidden count. The
-current week or month never appears. k is the strictest of the default and of every council linked to the
-place (strictest_k). A small place seldom has k answers for every option in one week; its months show more.
+Read from the per-period counts, never from raw answers. A week is shown only when its whole distribution
+could be shown (nothing below k); only the mean is shown, never counts or n, so that no week can be
+subtracted from a digest's month to work out a hidden count. The current week never appears. k is the
+strictest of the default and of every council linked to the place (strictest_k).
 """
 
 from __future__ import annotations
@@ -18,21 +17,19 @@ from sqlalchemy.orm import Session
 
 from kiosk.councils import linked_councils
 from kiosk.digests.counts import QuestionGroup, question_groups
-from kiosk.digests.periods import Period, month_of, week_of
+from kiosk.digests.periods import week_of
 from kiosk.models import AnswerTally, QuestionKind
 from kiosk.reporting.suppression import DEFAULT_K, suppress_distribution
 
 WEEKS = 52
-MONTHS = 12
-UNITS = ("week", "month")
 MEANINGFUL = (QuestionKind.SMILEY, QuestionKind.SCALE, QuestionKind.YES_NO)
 
 
 @dataclass(frozen=True)
 class Point:
-    """One closed week or month: its label (2026-W48, 2026-11), and the mean when it may be shown."""
+    """One closed week: its label, and the mean when it may be shown."""
 
-    period: str
+    week: str
     mean: float | None
 
 
@@ -52,11 +49,11 @@ class Trend:
 
     @property
     def shown(self) -> bool:
-        """Return True when at least one period's mean may be shown."""
+        """Return True when at least one week's mean may be shown."""
         return any(point.mean is not None for point in self.points)
 
     def runs(self) -> list[list[tuple[int, float]]]:
-        """Return the shown periods as runs of consecutive ones, each (index, mean): a line joins a run only."""
+        """Return the shown weeks as runs of consecutive weeks, each (index, mean): a line joins a run only."""
         runs: list[list[tuple[int, float]]] = []
         previous = None
         for index, point in enumerate(self.points):
@@ -80,33 +77,15 @@ def strictest_k(session: Session, location_id: int) -> int:
     return max([DEFAULT_K, *(council.k for council in linked_councils(session, [location_id]))])
 
 
-def closed_periods(today: date, unit: str = "week") -> list[Period]:
-    """Return the last year's weeks (52) or months (12) that ended before today's week or month, oldest first."""
-    if unit not in UNITS:
-        raise ValueError(f"unit must be one of {UNITS}, not {unit!r}")
-    periods = []
-    current = week_of(today) if unit == "week" else month_of(today)
-    for _ in range(WEEKS if unit == "week" else MONTHS):
-        before = current.first_day - timedelta(days=1)
-        current = week_of(before) if unit == "week" else month_of(before)
-        periods.append(current)
-    return periods[::-1]
+def closed_weeks(today: date, count: int = WEEKS) -> tuple[date, date]:
+    """Return the first and last day of the count ISO weeks that ended before today's week."""
+    this_week = week_of(today).first_day
+    return this_week - timedelta(weeks=count), this_week - timedelta(days=1)
 
 
-def closed_weeks(today: date) -> tuple[date, date]:
-    """Return the first and last day of the 52 ISO weeks that ended before today's week."""
-    weeks = closed_periods(today)
-    return weeks[0].first_day, weeks[-1].last_day
-
-
-def trends(session: Session, location_id: int, *, today: date, k: int, unit: str = "week") -> list[Trend]:
-    """Return the trend of every question with a mean (smileys, scales, yes/no) answered at a place this year.
-
-    By week or by month (unit). A count's period is a day or a week's Monday (the time bucket): a week
-    counted as one belongs to the month of its Monday, as in a monthly digest.
-    """
-    periods = closed_periods(today, unit)
-    first, last = periods[0].first_day, periods[-1].last_day
+def trends(session: Session, location_id: int, *, today: date, k: int) -> list[Trend]:
+    """Return the trend of every question with a mean (smileys, scales, yes/no) answered at a place this year."""
+    first, last = closed_weeks(today)
     ranges = {location_id: (first, last)}
     groups = [g for g in question_groups(session, ranges) if g.question.kind in MEANINGFUL]
     ids = [i for g in groups for i in g.ids]
@@ -119,16 +98,14 @@ def trends(session: Session, location_id: int, *, today: date, k: int, unit: str
             AnswerTally.value >= 0,
         )
     )
-    of = week_of if unit == "week" else month_of
-    by_period: dict[tuple[int, date], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    by_week: dict[tuple[int, date], dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for period, question_id, value, count in rows:
-        by_period[(question_id, of(period).first_day)][value] += int(count)
-    return [_trend(group, by_period, periods, k) for group in groups]
+        by_week[(question_id, week_of(period).first_day)][value] += int(count)
+    weeks = [first + timedelta(weeks=n) for n in range(WEEKS)]
+    return [_trend(group, by_week, weeks, k) for group in groups]
 
 
-def _trend(
-    group: QuestionGroup, by_period: dict[tuple[int, date], dict[int, int]], periods: list[Period], k: int
-) -> Trend:
+def _trend(group: QuestionGroup, by_week: dict[tuple[int, date], dict[int, int]], weeks: list[date], k: int) -> Trend:
     q = group.question
     low, high = (
         (0, 1)
@@ -138,14 +115,14 @@ def _trend(
         else (q.scale_min or 0, q.scale_max or 5)
     )
     points = []
-    for period in periods:
+    for monday in weeks:
         counts: dict[int, int] = defaultdict(int)
         for question_id in group.ids:
-            for value, count in by_period.get((question_id, period.first_day), {}).items():
+            for value, count in by_week.get((question_id, monday), {}).items():
                 counts[value] += count
         options = list(range(low, high + 1))
         dist = suppress_distribution(
             options, {v: counts.get(v, 0) for v in options}, k=k, values={v: float(v) for v in options}
         )
-        points.append(Point(period.label, dist.mean))  # rounded where shown, once
+        points.append(Point(week_of(monday).label, dist.mean))  # rounded where shown, once
     return Trend(group, tuple(points), low, high)

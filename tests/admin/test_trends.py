@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.digests.periods import month_of, week_of
+from kiosk.digests.periods import week_of
 from kiosk.models import Council, Location
 from kiosk.reporting.tallies import count_periods
 from kiosk.reporting.trends import strictest_k, trends
@@ -44,8 +44,8 @@ def follow(session, link, name: str, k: int, *more) -> None:
     session.commit()
 
 
-def by_period(line) -> dict[str, float | None]:
-    return {point.period: point.mean for point in line.points}
+def by_week(line) -> dict[str, float | None]:
+    return {point.week: point.mean for point in line.points}
 
 
 def test_a_weeks_mean_shows_only_when_its_whole_distribution_could(session, link, answer):
@@ -59,10 +59,10 @@ def test_a_weeks_mean_shows_only_when_its_whole_distribution_could(session, link
     lines = {line.question.question.kind.value: line for line in trends(session, link.location_id, today=TODAY, k=5)}
     assert set(lines) == {"smiley", "yes_no"}  # the questions with a mean that were answered
     smiley, yes_no = lines["smiley"], lines["yes_no"]
-    assert len(smiley.points) == 52 and smiley.points[-1].period == "2026-W47" and smiley.points[0].period == "2025-W48"
-    assert {w: m for w, m in by_period(smiley).items() if m is not None} == {"2026-W45": 4.5, "2026-W47": 2.0}
-    assert by_period(smiley)["2026-W46"] is None and "2026-W48" not in by_period(smiley)
-    assert {w: m for w, m in by_period(yes_no).items() if m is not None} == {"2026-W45": 0.5, "2026-W47": 0.0}
+    assert len(smiley.points) == 52 and smiley.points[-1].week == "2026-W47" and smiley.points[0].week == "2025-W48"
+    assert {w: m for w, m in by_week(smiley).items() if m is not None} == {"2026-W45": 4.5, "2026-W47": 2.0}
+    assert by_week(smiley)["2026-W46"] is None and "2026-W48" not in by_week(smiley)
+    assert {w: m for w, m in by_week(yes_no).items() if m is not None} == {"2026-W45": 0.5, "2026-W47": 0.0}
     assert (smiley.low, smiley.high, smiley.share) == (1, 5, False) and (yes_no.low, yes_no.high, yes_no.share) == (0, 1, True)
     # A line joins consecutive weeks only: W45 and W47 are two runs, with W46 hidden between them.
     w45 = 52 - 3
@@ -130,51 +130,3 @@ def test_a_council_with_a_larger_k_hides_the_week_from_staff_too(app, admin_clie
     html = admin_client.get(f"/admin/trends?location={link.location_id}").get_data(as_text=True)
     assert '<svg class="trend"' not in html and "4,5" not in html
     assert "Ingen uke kan vises ennå" in html and "færre enn 7 personer" in html
-
-
-def test_a_small_places_months_show_what_its_weeks_cannot(session, link, answer):
-    for monday in (date(2026, 10, 5), date(2026, 10, 12), date(2026, 10, 19)):  # 2 of each a week, 6 in the month
-        answer(monday, 5, True, 2)
-        answer(monday, 4, False, 2)
-    counted(session, date(2026, 10, 1), TODAY)
-    assert not any(line.shown for line in trends(session, link.location_id, today=TODAY, k=5))
-    monthly = {line.question.question.kind.value: line
-               for line in trends(session, link.location_id, today=TODAY, k=5, unit="month")}
-    smiley = by_period(monthly["smiley"])
-    assert list(smiley) == [f"2025-{m}" for m in ("11", "12")] + [f"2026-{m:02d}" for m in range(1, 11)]
-    assert smiley["2026-10"] == 4.5 and [mean for mean in smiley.values() if mean is not None] == [4.5]
-    assert by_period(monthly["yes_no"])["2026-10"] == 0.5
-    assert not any(line.shown for line in trends(session, link.location_id, today=TODAY, k=7, unit="month"))
-
-
-class TestWithTheWeekAsTimeBucket:
-    @pytest.fixture
-    def app_config(self):
-        return {"TIME_BUCKET": "week"}
-
-    def test_a_week_counts_in_the_month_of_its_monday(self, session, link, answer):
-        # 2026-W40 runs from Monday 28 September to Sunday 4 October; its answers are stored as that week.
-        for day in (date(2026, 9, 29), date(2026, 10, 2)):
-            answer(day, 5, True, 3)
-            answer(day, 4, False, 3)
-        counted(session, date(2026, 9, 28), TODAY)
-        smiley = next(line for line in trends(session, link.location_id, today=TODAY, k=5, unit="month")
-                      if not line.share)
-        assert by_period(smiley)["2026-09"] == 4.5 and by_period(smiley)["2026-10"] is None
-
-
-def test_the_page_shows_months_when_asked_and_offers_them_when_no_week_can_show(app, admin_client, session, link, answer):
-    today = local_today(app)
-    month = month_of(month_of(today).first_day - timedelta(days=1))  # last month, closed
-    for offset in (0, 7, 14):  # three weeks with 2 of each: no week can show, the month can
-        answer(month.first_day + timedelta(days=offset), 5, True, 2)
-        answer(month.first_day + timedelta(days=offset), 4, False, 2)
-    counted(session, month.first_day, today)
-    weekly = admin_client.get(f"/admin/trends?location={link.location_id}").get_data(as_text=True)
-    assert "Ingen uke kan vises ennå" in weekly
-    assert f'<a href="/admin/trends?location={link.location_id}&amp;per=month">Se snittet per måned</a>' in weekly
-    monthly = admin_client.get(f"/admin/trends?location={link.location_id}&per=month").get_data(as_text=True)
-    assert f"<td>{month.label}</td><td>4,5</td>" in monthly and '<th scope="col">Måned</th>' in monthly
-    assert '<option value="month" selected>' in monthly and "Snittet per måned for måneder som er over" in monthly
-    assert month_of(today).label not in monthly  # this month never shows
-    assert "Ingen uke kan vises ennå" in admin_client.get(f"/admin/trends?location={link.location_id}&per=day").get_data(as_text=True)
