@@ -62,6 +62,11 @@ def _check(session: Session, settings: CouncilSettings, council: Council | None)
     )
     if len(locations) != len(ids):
         raise CouncilError("locations")
+    # Digests of the same places over different periods can be subtracted: a month's, less the three
+    # weeks shown in full, is the fourth week, small numbers and all. Councils that share places keep step.
+    for other in linked_councils(session, list(ids), excluding=council):
+        if other.cadence != settings.cadence.strip():
+            raise CouncilError("cadence_shared", other.name)
     return locations
 
 
@@ -92,8 +97,12 @@ def _apply(council: Council, settings: CouncilSettings, locations: list[Location
     council.four_eyes = settings.four_eyes
 
 
-def linked_councils(session: Session, location_ids: Sequence[int]) -> list[Council]:
+def linked_councils(
+    session: Session, location_ids: Sequence[int], *, excluding: Council | None = None
+) -> list[Council]:
     """Return the councils that follow any of these places, or share a place with one that does, and so on.
+
+    excluding leaves one council out, and so the places only it links (a council whose places are changing).
 
     Councils that share places must hide the same small numbers. With k = 5 one council shows a place with
     5 submissions on its own; another with k = 7 merges that place with a place of 3 into "other places".
@@ -102,7 +111,8 @@ def linked_councils(session: Session, location_ids: Sequence[int]) -> list[Counc
     links = session.execute(select(council_location.c.council_id, council_location.c.location_id)).all()
     places_of: dict[int, set[int]] = {}
     for council_id, location_id in links:
-        places_of.setdefault(council_id, set()).add(location_id)
+        if excluding is None or council_id != excluding.id:
+            places_of.setdefault(council_id, set()).add(location_id)
     reached, found = set(location_ids), set[int]()
     while True:
         more = {cid for cid, places in places_of.items() if cid not in found and places & reached}

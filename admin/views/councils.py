@@ -38,6 +38,13 @@ def _settings(form: CouncilForm) -> CouncilSettings:
 
 
 def _message(error: CouncilError) -> str:
+    if error.key == "cadence_shared":
+        return _(
+            "Brukerrådet deler steder med %(other)s, som får sammendrag på en annen plan. Brukerråd som deler "
+            "steder, må få sammendrag for de samme periodene: ellers kan ett sammendrag trekkes fra et annet og "
+            "vise tall for færre enn k personer. Velg samme plan, eller andre steder.",
+            other=error.detail,
+        )
     texts = {
         "name": _("Skriv et navn på brukerrådet."),
         "name_taken": _("Det finnes allerede et brukerråd med dette navnet."),

@@ -88,3 +88,14 @@ def test_add_member_invites_a_new_person_and_moves_an_existing_member(app, runne
     assert refused.exit_code != 0 and "is a moderator" in refused.output
     unknown = runner.invoke(args=["council", "add-member", "99999", "per@example.no"])
     assert unknown.exit_code != 0 and "No council 99999" in unknown.output
+
+
+def test_councils_that_would_share_places_need_the_same_cadence(runner, session):
+    fyrlykta, oran, tunet = places(session, "Fyrlykta", "Øran", "Tunet")
+    assert create(runner, "Brukerrådet i sentrum", [fyrlykta, oran]).exit_code == 0  # weekly
+    monthly = create(runner, "Brukerrådet for kommunen", [oran, tunet], "--cadence", "monthly", "--send", "1 08:00")
+    assert monthly.exit_code != 0
+    assert "cadence_shared: the council would share places with Brukerrådet i sentrum" in monthly.output
+    assert create(runner, "Brukerrådet for Tunet", [tunet], "--cadence", "monthly", "--send", "1 08:00").exit_code == 0
+    assert create(runner, "Brukerrådet for kommunen", [oran, tunet]).exit_code != 0  # weekly, but Tunet's is monthly
+    assert sorted(session.scalars(select(Council.name))) == ["Brukerrådet for Tunet", "Brukerrådet i sentrum"]

@@ -51,3 +51,24 @@ def test_a_council_page_says_when_a_council_sharing_its_places_hides_more(app, a
     page = member.get(f"/admin/councils/{mild.id}").get_data(as_text=True)
     assert "Sammendragene skjuler tall under 8, ikke under 5." in page
     assert "Brukerrådet for Øran" not in page  # another council's page is not theirs to open
+
+
+def test_a_council_cannot_take_a_place_shared_with_a_council_on_another_cadence(admin_client, admin_post, session):
+    fyrlykta, oran = (create_location(session, name, LocationKind.DAY_CENTRE, now=NOW) for name in ("Fyrlykta", "Øran"))
+    weekly = Council(name="Brukerrådet i sentrum", created_at=NOW.replace(tzinfo=None), cadence="weekly",
+                     send="mon 08:00", locations=[fyrlykta])
+    monthly = Council(name="Brukerrådet for Øran", created_at=NOW.replace(tzinfo=None), cadence="monthly",
+                      send="1 08:00", locations=[oran])
+    session.add_all([weekly, monthly])
+    session.commit()
+    fields = {"name": "Brukerrådet for Øran", "cadence": "monthly", "weekday": "mon", "month_day": "1", "at": "08:00",
+              "language": "nb", "k": "5"}
+    refused = admin_post(f"/admin/councils/{monthly.id}", {**fields, "locations": [oran.id, fyrlykta.id]})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Brukerrådet deler steder med Brukerrådet i sentrum" in html
+    assert f'value="{fyrlykta.id}" checked' in html  # the form comes back as it was filled in
+    session.expire_all()
+    assert [place.name for place in session.get(Council, monthly.id).locations] == ["Øran"]
+    # Its own places never count against it: changing its cadence alone is fine.
+    assert admin_post(f"/admin/councils/{monthly.id}", {**fields, "cadence": "weekly", "locations": [oran.id]}).status_code == 302
+    assert admin_post(f"/admin/councils/{monthly.id}", {**fields, "cadence": "weekly", "locations": [oran.id, fyrlykta.id]}).status_code == 302
