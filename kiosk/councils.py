@@ -102,11 +102,11 @@ def linked_councils(
 ) -> list[Council]:
     """Return the councils that follow any of these places, or share a place with one that does, and so on.
 
-    excluding leaves one council out, and so the places only it links (a council whose places are changing).
-
     Councils that share places must hide the same small numbers. With k = 5 one council shows a place with
     5 submissions on its own; another with k = 7 merges that place with a place of 3 into "other places".
     An admin reads both: the difference is the place of 3, its count and every answer there.
+
+    excluding leaves one council out, and with it the links only its places make (a council being changed).
     """
     links = session.execute(select(council_location.c.council_id, council_location.c.location_id)).all()
     places_of: dict[int, set[int]] = {}

@@ -72,8 +72,8 @@ def gather(
     carried_in: Mapping[int, date] | None = None,
 ) -> dict[str, Any] | None:
     """Return the digest of council for period, or None when it has fewer than k submissions in all."""
-    # The strictest k of the councils that share places with this one: a place then is small, merged or
-    # carried alike in all their digests, and no two of them can be subtracted to show a small place.
+    # The strictest k of the councils that share places with this one: a place is then small in all their
+    # digests of a period or in none, and no two of them can be subtracted to show a small place.
     k, lang = digest_k(session, council), council.language
     carried_in = carried_in or {}
     places = places_of(session, council, period, carried_in, k=k)
