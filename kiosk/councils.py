@@ -133,6 +133,12 @@ def stricter_councils(session: Session, council: Council) -> list[Council]:
     return [other for other in linked if other.k == strictest > council.k]
 
 
+def out_of_step(session: Session, council: Council) -> list[Council]:
+    """Return the linked councils on another cadence (saved before councils sharing places had to keep step)."""
+    linked = linked_councils(session, [location.id for location in council.locations], excluding=council)
+    return [other for other in linked if other.cadence != council.cadence]
+
+
 def digest_k(session: Session, council: Council) -> int:
     """Return the k the council's digests hide small numbers with: the strictest of the councils linked to it."""
     stricter = stricter_councils(session, council)

@@ -10,7 +10,14 @@ from admin.access import ALL_STAFF, current_user, now, require_council_access, r
 from admin.audit import record
 from admin.blueprint import bp
 from admin.forms import CouncilForm, InviteForm
-from kiosk.councils import CouncilError, CouncilSettings, create_council, stricter_councils, update_council
+from kiosk.councils import (
+    CouncilError,
+    CouncilSettings,
+    create_council,
+    out_of_step,
+    stricter_councils,
+    update_council,
+)
 from kiosk.extensions import db
 from kiosk.models import Council, Digest, Location, Role, User
 
@@ -72,6 +79,7 @@ def _council_page(item: Council, form: CouncilForm, chosen: list[Location], stat
         digests=digests,
         invite=invite,
         stricter=stricter_councils(db.session, item),
+        out_of_step=out_of_step(db.session, item),
     )
     return page, status
 

@@ -72,3 +72,19 @@ def test_a_council_cannot_take_a_place_shared_with_a_council_on_another_cadence(
     # Its own places never count against it: changing its cadence alone is fine.
     assert admin_post(f"/admin/councils/{monthly.id}", {**fields, "cadence": "weekly", "locations": [oran.id]}).status_code == 302
     assert admin_post(f"/admin/councils/{monthly.id}", {**fields, "cadence": "weekly", "locations": [oran.id, fyrlykta.id]}).status_code == 302
+
+
+def test_a_council_saved_before_the_rule_warns_the_admin_of_a_council_on_another_cadence(admin_client, session):
+    fyrlykta = create_location(session, "Fyrlykta", LocationKind.DAY_CENTRE, now=NOW)
+    weekly = Council(name="Brukerrådet i sentrum", created_at=NOW.replace(tzinfo=None), cadence="weekly",
+                     send="mon 08:00", locations=[fyrlykta])
+    monthly = Council(name="Brukerrådet for kommunen", created_at=NOW.replace(tzinfo=None), cadence="monthly",
+                      send="1 08:00", locations=[fyrlykta])
+    session.add_all([weekly, monthly])  # as an older version could save them
+    session.commit()
+    page = admin_client.get(f"/admin/councils/{weekly.id}").get_data(as_text=True)
+    assert "deler steder med brukerråd som får sammendrag på en annen plan" in page
+    assert f'<a href="/admin/councils/{monthly.id}">Brukerrådet for kommunen</a>' in page
+    monthly.cadence, monthly.send = "weekly", "mon 08:00"
+    session.commit()
+    assert "på en annen plan" not in admin_client.get(f"/admin/councils/{weekly.id}").get_data(as_text=True)
