@@ -8,7 +8,6 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import event, select
 
 from kiosk.extensions import db
-
 from kiosk.models import Answer, QuestionKind, Submission
 from kiosk.operations import QuestionDraft
 from tests.kiosk.helpers import count, csrf_token, questions_by_kind, stored_answers, submission_key
