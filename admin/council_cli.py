@@ -50,11 +50,10 @@ def create_command(
     try:
         council = create_council(db.session, settings, now=_now())
     except CouncilError as error:
-        if error.key == "cadence_shared":
+        if error.key == "place_taken":
             raise click.ClickException(
-                f"cadence_shared: the council would share places with {error.detail}, whose digests follow "
-                "another cadence; councils that share places need the same one, or one digest could be "
-                "subtracted from another"
+                f"place_taken: {error.place} belongs to {error.detail}; a place belongs to one council, or one "
+                "digest could be subtracted from another"
             ) from None
         raise click.ClickException(
             f"{error.key}: {error.detail or 'see flask --app kiosk council create --help'}"

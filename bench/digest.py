@@ -264,15 +264,20 @@ def _counts(database: str, spans: Spans, cpu: Callable[[], float]) -> list[Row]:
 
 
 def _digest(url: str, database: str, spans: Spans, cpu: Callable[[], float]) -> list[Row]:
+    from sqlalchemy import delete
+
     from kiosk.councils import CouncilSettings, create_council
     from kiosk.database import begin_write
     from kiosk.digests import render as rendering
     from kiosk.digests.periods import week_of
     from kiosk.extensions import db
     from kiosk.models import Theme
+    from kiosk.models.staff import council_location
 
     session = db.session
     begin_write(session)
+    # The template's demo council follows two of these places, and a place belongs to one council.
+    session.execute(delete(council_location).where(council_location.c.location_id.in_(spans.places)))
     council = create_council(session, CouncilSettings("Benkerådet", spans.places, k=5), now=datetime.now(UTC))
     for position, (name, keywords) in enumerate(THEMES, start=1):  # as staff would define them
         session.add(Theme(name={"nb": name}, keywords={"nb": keywords}, position=position))

@@ -20,10 +20,11 @@ from kiosk.reporting.suppression import check_k
 class CouncilError(ValueError):
     """A council cannot be saved as it is; key names the reason for a message in the staff member's language."""
 
-    def __init__(self, key: str, detail: str = "") -> None:
+    def __init__(self, key: str, detail: str = "", place: str = "") -> None:
         super().__init__(detail or key)
         self.key = key
         self.detail = detail
+        self.place = place
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,18 @@ def _check(session: Session, settings: CouncilSettings, council: Council | None)
     )
     if len(locations) != len(ids):
         raise CouncilError("locations")
+    # Each place has one council. Two digests that count the same answers in different company can be
+    # subtracted from each other: a council of Fyrlykta and Øran, less one of Fyrlykta alone, is Øran's
+    # answers in full, small numbers and all. A place it already follows never counts against a council
+    # (councils saved before this rule keep their places; their page asks an admin to part them).
+    own = {location.id for location in council.locations} if council is not None else set()
+    taken = councils_following(session, sorted(ids - own), excluding=council)
+    if taken:
+        location, other = taken[0]
+        raise CouncilError("place_taken", other.name, location.name)
     # Digests of the same places over different periods can be subtracted: a month's, less the three
-    # weeks shown in full, is the fourth week, small numbers and all. Councils that share places keep step.
+    # weeks shown in full, is the fourth week, small numbers and all. Councils that (still) share places
+    # keep step.
     for other in linked_councils(session, list(ids), excluding=council):
         if other.cadence != settings.cadence.strip():
             raise CouncilError("cadence_shared", other.name)
@@ -95,6 +106,30 @@ def _apply(council: Council, settings: CouncilSettings, locations: list[Location
     council.language = settings.language
     council.k = settings.k
     council.four_eyes = settings.four_eyes
+
+
+def councils_following(
+    session: Session, location_ids: Sequence[int], *, excluding: Council | None = None
+) -> list[tuple[Location, Council]]:
+    """Return each of these places that a council follows, with that council (excluding one), by place and council."""
+    if not location_ids:
+        return []
+    query = (
+        select(Location, Council)
+        .join(council_location, council_location.c.location_id == Location.id)
+        .join(Council, Council.id == council_location.c.council_id)
+        .where(Location.id.in_(location_ids))
+        .order_by(Location.name, Council.name)
+    )
+    if excluding is not None:
+        query = query.where(Council.id != excluding.id)
+    return [(location, council) for location, council in session.execute(query).tuples()]
+
+
+def sharing_places(session: Session, council: Council) -> list[Council]:
+    """Return the other councils that follow one of the council's places (saved before each place had one)."""
+    found = councils_following(session, [location.id for location in council.locations], excluding=council)
+    return sorted({other for _location, other in found}, key=lambda other: other.name)
 
 
 def linked_councils(

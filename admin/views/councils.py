@@ -13,8 +13,10 @@ from admin.forms import CouncilForm, InviteForm
 from kiosk.councils import (
     CouncilError,
     CouncilSettings,
+    councils_following,
     create_council,
     out_of_step,
+    sharing_places,
     stricter_councils,
     update_council,
 )
@@ -24,6 +26,14 @@ from kiosk.models import Council, Digest, Location, Role, User
 
 def _active_locations() -> list[Location]:
     return list(db.session.scalars(select(Location).where(Location.retired_at.is_(None)).order_by(Location.name)))
+
+
+def _taken(locations: list[Location], council: Council | None = None) -> dict[int, list[str]]:
+    """Return, for each place another council follows, those councils' names (shown beside the place)."""
+    taken: dict[int, list[str]] = {}
+    for location, other in councils_following(db.session, [loc.id for loc in locations], excluding=council):
+        taken.setdefault(location.id, []).append(other.name)
+    return taken
 
 
 def _chosen_location_ids() -> list[int]:
@@ -45,6 +55,14 @@ def _settings(form: CouncilForm) -> CouncilSettings:
 
 
 def _message(error: CouncilError) -> str:
+    if error.key == "place_taken":
+        return _(
+            "%(place)s hører allerede til %(other)s. Et sted kan bare høre til ett brukerråd: to sammendrag som "
+            "teller de samme svarene sammen med ulike steder, kan trekkes fra hverandre og vise tall for færre enn "
+            "k personer. Ta stedet ut av %(other)s først, eller velg andre steder.",
+            place=error.place,
+            other=error.detail,
+        )
     if error.key == "cadence_shared":
         return _(
             "Brukerrådet deler steder med %(other)s, som får sammendrag på en annen plan. Brukerråd som deler "
@@ -69,10 +87,12 @@ def _council_page(item: Council, form: CouncilForm, chosen: list[Location], stat
         select(Digest).where(Digest.council_id == item.id).order_by(Digest.first_day.desc())
     ).all()
     invite = InviteForm(role=Role.COUNCIL.value, council=item.id)
+    locations = _active_locations()
     page = render_template(
         "admin/council.html",
         council=item,
-        locations=_active_locations(),
+        locations=locations,
+        taken=_taken(locations, item),
         form=form,
         chosen=chosen,
         members=members,
@@ -80,14 +100,21 @@ def _council_page(item: Council, form: CouncilForm, chosen: list[Location], stat
         invite=invite,
         stricter=stricter_councils(db.session, item),
         out_of_step=out_of_step(db.session, item),
+        sharing=sharing_places(db.session, item),
     )
     return page, status
 
 
 def _councils_page(form: CouncilForm, chosen: list[Location], status: int = 200):
     items = db.session.scalars(select(Council).order_by(Council.name)).all()
+    locations = _active_locations()
     page = render_template(
-        "admin/councils.html", councils=items, form=form, locations=_active_locations(), chosen=chosen
+        "admin/councils.html",
+        councils=items,
+        form=form,
+        locations=locations,
+        taken=_taken(locations),
+        chosen=chosen,
     )
     return page, status
 

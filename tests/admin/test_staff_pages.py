@@ -53,25 +53,49 @@ def test_a_council_page_says_when_a_council_sharing_its_places_hides_more(app, a
     assert "Brukerrådet for Øran" not in page  # another council's page is not theirs to open
 
 
-def test_a_council_cannot_take_a_place_shared_with_a_council_on_another_cadence(admin_client, admin_post, session):
+def test_a_place_belongs_to_one_council(admin_client, admin_post, session):
     fyrlykta, oran = (create_location(session, name, LocationKind.DAY_CENTRE, now=NOW) for name in ("Fyrlykta", "Øran"))
+    sentrum = Council(name="Brukerrådet i sentrum", created_at=NOW.replace(tzinfo=None), cadence="weekly",
+                      send="mon 08:00", locations=[fyrlykta])
+    ved_oran = Council(name="Brukerrådet for Øran", created_at=NOW.replace(tzinfo=None), cadence="weekly",
+                       send="mon 08:00", locations=[oran])
+    session.add_all([sentrum, ved_oran])
+    session.commit()
+    # The form says which council each place belongs to before anyone ticks it.
+    form = admin_client.get(f"/admin/councils/{ved_oran.id}").get_data(as_text=True)
+    assert "Fyrlykta <span class=\"hint\">(hører til Brukerrådet i sentrum)</span>" in form
+    assert "Øran <span" not in form  # its own place
+    fields = {"name": "Brukerrådet for Øran", "cadence": "weekly", "weekday": "mon", "month_day": "1", "at": "08:00",
+              "language": "nb", "k": "5"}
+    refused = admin_post(f"/admin/councils/{ved_oran.id}", {**fields, "locations": [oran.id, fyrlykta.id]})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Fyrlykta hører allerede til Brukerrådet i sentrum." in html
+    assert f'value="{fyrlykta.id}" checked' in html  # the form comes back as it was filled in
+    made = admin_post("/admin/councils", {**fields, "name": "Brukerrådet for kommunen", "locations": [fyrlykta.id]})
+    assert made.status_code == 422 and "Fyrlykta hører allerede til Brukerrådet i sentrum." in made.get_data(as_text=True)
+    session.expire_all()
+    assert [place.name for place in session.get(Council, ved_oran.id).locations] == ["Øran"]
+    assert session.scalars(select(Council.name).order_by(Council.name)).all() == ["Brukerrådet for Øran", "Brukerrådet i sentrum"]
+    # Its own places never count against it: changing its cadence alone is fine.
+    assert admin_post(f"/admin/councils/{ved_oran.id}", {**fields, "cadence": "monthly", "locations": [oran.id]}).status_code == 302
+
+
+def test_a_council_saved_before_the_rule_keeps_step_with_the_councils_it_shares_places_with(admin_client, admin_post, session):
+    fyrlykta = create_location(session, "Fyrlykta", LocationKind.DAY_CENTRE, now=NOW)
     weekly = Council(name="Brukerrådet i sentrum", created_at=NOW.replace(tzinfo=None), cadence="weekly",
                      send="mon 08:00", locations=[fyrlykta])
-    monthly = Council(name="Brukerrådet for Øran", created_at=NOW.replace(tzinfo=None), cadence="monthly",
-                      send="1 08:00", locations=[oran])
-    session.add_all([weekly, monthly])
+    kommunen = Council(name="Brukerrådet for kommunen", created_at=NOW.replace(tzinfo=None), cadence="weekly",
+                       send="mon 08:00", locations=[fyrlykta])
+    session.add_all([weekly, kommunen])  # as an older version could save them
     session.commit()
-    fields = {"name": "Brukerrådet for Øran", "cadence": "monthly", "weekday": "mon", "month_day": "1", "at": "08:00",
-              "language": "nb", "k": "5"}
-    refused = admin_post(f"/admin/councils/{monthly.id}", {**fields, "locations": [oran.id, fyrlykta.id]})
-    html = refused.get_data(as_text=True)
-    assert refused.status_code == 422 and "Brukerrådet deler steder med Brukerrådet i sentrum" in html
-    assert f'value="{fyrlykta.id}" checked' in html  # the form comes back as it was filled in
+    fields = {"name": "Brukerrådet for kommunen", "cadence": "monthly", "weekday": "mon", "month_day": "1", "at": "08:00",
+              "language": "nb", "k": "5", "locations": [fyrlykta.id]}
+    refused = admin_post(f"/admin/councils/{kommunen.id}", fields)
+    assert refused.status_code == 422 and "Brukerrådet deler steder med Brukerrådet i sentrum" in refused.get_data(as_text=True)
     session.expire_all()
-    assert [place.name for place in session.get(Council, monthly.id).locations] == ["Øran"]
-    # Its own places never count against it: changing its cadence alone is fine.
-    assert admin_post(f"/admin/councils/{monthly.id}", {**fields, "cadence": "weekly", "locations": [oran.id]}).status_code == 302
-    assert admin_post(f"/admin/councils/{monthly.id}", {**fields, "cadence": "weekly", "locations": [oran.id, fyrlykta.id]}).status_code == 302
+    assert session.get(Council, kommunen.id).cadence == "weekly"
+    # Kept as it is, it still saves: the place it already follows does not count against it.
+    assert admin_post(f"/admin/councils/{kommunen.id}", {**fields, "cadence": "weekly"}).status_code == 302
 
 
 def test_a_council_saved_before_the_rule_warns_the_admin_of_a_council_on_another_cadence(admin_client, session):
@@ -83,8 +107,13 @@ def test_a_council_saved_before_the_rule_warns_the_admin_of_a_council_on_another
     session.add_all([weekly, monthly])  # as an older version could save them
     session.commit()
     page = admin_client.get(f"/admin/councils/{weekly.id}").get_data(as_text=True)
+    assert "Dette brukerrådet deler steder med et annet brukerråd." in page
     assert "deler steder med brukerråd som får sammendrag på en annen plan" in page
     assert f'<a href="/admin/councils/{monthly.id}">Brukerrådet for kommunen</a>' in page
     monthly.cadence, monthly.send = "weekly", "mon 08:00"
     session.commit()
-    assert "på en annen plan" not in admin_client.get(f"/admin/councils/{weekly.id}").get_data(as_text=True)
+    page = admin_client.get(f"/admin/councils/{weekly.id}").get_data(as_text=True)
+    assert "på en annen plan" not in page and "deler steder med et annet brukerråd" in page
+    monthly.locations = []  # parted: each place has one council
+    session.commit()
+    assert "Steder som deles" not in admin_client.get(f"/admin/councils/{weekly.id}").get_data(as_text=True)
